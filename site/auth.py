@@ -1,0 +1,27 @@
+"""Who is asking: staff sessions (Flask-Login); the audit actor follows the logged-in user."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from . import audit
+from .extensions import db
+from .extensions import login
+from .models import User
+
+
+@login.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _actor_from_session() -> None:
+    if current_user.is_authenticated:
+        audit.set_actor(current_user, "admin")
+
+
+def init_app(app: Flask) -> None:
+    login.login_view = None  # the admin sets its own login page
+    app.before_request(_actor_from_session)

@@ -1,0 +1,109 @@
+"""Settings: defaults, then instance/config.py, then the environment, then overrides.
+
+Nothing here runs at import time, so one process can build many isolated apps (tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+#: The repository root: pages/ and translations/ live beside the package folder.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "development",
+    "PAGES_ROOT": str(PROJECT_ROOT / "pages"),
+    "TRANSLATIONS_ROOT": str(PROJECT_ROOT / "translations"),
+    "DEFAULT_LOCALE": "en",
+    "LOCALES": None,  # None: the folders found in PAGES_ROOT
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "REDIS_URL": None,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "INQUIRY_RETENTION_DAYS": 180,
+    "PROXY_FIX": None,  # e.g. "1,1,1,1,0" for x_for, x_proto, x_host, x_port, x_prefix
+}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message is one sentence for the operator."""
+
+
+def configure(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill app.config in order: defaults, instance file, environment, overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ATRIUM")
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+        if os.environ.get(name):
+            app.config["SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name] = os.environ[
+                name
+            ]
+    if os.environ.get("ATRIUM_ENV"):
+        app.config["ENV_NAME"] = os.environ["ATRIUM_ENV"]
+    if overrides:
+        app.config.from_mapping(overrides)
+    _derive(app)
+
+
+def _derive(app: Flask) -> None:
+    """Settings that follow from others, then the one check that stops start-up."""
+    config = app.config
+    production = config["ENV_NAME"] == "production"
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("SECRET_KEY must be set when ATRIUM_ENV=production.")
+        config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "atrium.db"
+        )
+    config["SQLALCHEMY_DATABASE_URI"] = _driver_url(config["SQLALCHEMY_DATABASE_URI"])
+    redis_url = config.get("REDIS_URL")
+    # An explicit storage URI: Flask-Limiter warns at start-up without one.
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if redis_url:
+        config.setdefault("CACHE_TYPE", "RedisCache")
+        config.setdefault("CACHE_REDIS_URL", redis_url)
+    else:
+        config.setdefault("CACHE_TYPE", "SimpleCache")
+    config.setdefault("CACHE_DEFAULT_TIMEOUT", 300)
+    if production:
+        config.setdefault("SESSION_COOKIE_SECURE", True)
+        config.setdefault("REMEMBER_COOKIE_SECURE", True)
+
+
+def _driver_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres:// and postgresql:// URLs (what hosts hand out)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret(instance: Path) -> str:
+    """A random key made once and kept in instance/, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    log.info("generated a development secret key in %s", path)
+    return key

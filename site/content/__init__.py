@@ -1,0 +1,17 @@
+"""Localized Markdown pages: `/` and `/<lang>/…`."""
+
+from flask import Blueprint
+from flask import Flask
+
+from .. import i18n
+
+bp = Blueprint("content", __name__)
+site = Blueprint("content_site", __name__, url_prefix="/<lang>")
+i18n.use_url_prefix(site)
+
+from . import views  # noqa: E402,F401
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_blueprint(site)

@@ -1,0 +1,127 @@
+"""One error decision for the whole app: HTML pages for the site, problem+json for the API.
+
+Routing errors (unknown path, wrong method) never reach a blueprint's handlers, so the
+choice is made here, by path prefix. Exception text never reaches a user.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask import Response
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+
+#: Titles and explanations shown on error pages, in the visitor's language.
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Login required"), _l("You need to log in to see this page.")),
+    403: (_l("Forbidden"), _l("You are not allowed to see this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    410: (_l("Gone"), _l("This page has been removed.")),
+    412: (_l("Precondition failed"), _l("The record changed since you read it.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    415: (_l("Unsupported media type"), _l("What you sent is in a format we do not accept.")),
+    422: (_l("Unprocessable content"), _l("What you sent could not be processed.")),
+    428: (_l("Precondition required"), _l("Send the version you read with If-Match.")),
+    429: (_l("Too many requests"), _l("Too many requests: please wait a moment and retry.")),
+    500: (_l("Server error"), _l("Something went wrong on our side. It has been logged.")),
+    503: (_l("Service unavailable"), _l("The service is unavailable: please retry shortly.")),
+}
+
+
+class ApiError(HTTPException):
+    """An error the API raises; rendered as a problem document by `handle_http_error`."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        title: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(description=detail)
+        self.code = status
+        self.title = title
+        self.errors = errors
+        self.extra_headers = headers or {}
+        self.extra = extra
+
+    def get_headers(self, environ=None, scope=None) -> list[tuple[str, str]]:
+        return list(self.extra_headers.items())
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
+    """An RFC 9457 problem document."""
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM
+    return response
+
+
+def _title(code: int, fallback: str) -> str:
+    return str(MESSAGES[code][0]) if code in MESSAGES else fallback
+
+
+def render_error_page(e: HTTPException) -> Response:
+    code = e.code or 500
+    title, message = MESSAGES.get(code, (e.name, ""))
+    response = Response(
+        render_template("errors/error.html", code=code, title=title, message=message),
+        status=code,
+    )
+    return response
+
+
+def handle_http_error(e: HTTPException) -> Response:
+    code = e.code or 500
+    if code >= 500:
+        db.session.rollback()
+    if request.path.startswith("/api/") or request.path in ("/api", "/healthz", "/readyz"):
+        if isinstance(e, ApiError):
+            response = problem(
+                code,
+                e.title or _title(code, e.name),
+                e.description,
+                errors=e.errors,
+                **e.extra,
+            )
+        else:
+            # Werkzeug's own description is English boilerplate; ours is translated.
+            detail = str(MESSAGES[code][1]) if code in MESSAGES else e.description
+            response = problem(code, _title(code, e.name), detail)
+    else:
+        response = render_error_page(e)
+    # Keep Allow (405), Retry-After (429, 503), WWW-Authenticate (401)…
+    response.headers.extend(h for h in e.get_headers() if h[0].lower() != "content-type")
+    return response
+
+
+def handle_exception(e: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_exception)

@@ -1,0 +1,45 @@
+"""Extension objects, created unbound and bound to each app in `init_app`."""
+
+from flask import Flask
+from flask_babel import Babel
+from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints, so that migrations can alter them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+login = LoginManager()
+limiter = Limiter(key_func=get_remote_address)
+cache = Cache()
+
+
+def init_app(app: Flask) -> None:
+    """Bind the extensions that need nothing but configuration (Babel: see i18n)."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.root_path + "/migrations", render_as_batch=True)
+    csrf.init_app(app)
+    login.init_app(app)
+    limiter.init_app(app)
+    cache.init_app(app)

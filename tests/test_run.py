@@ -1,0 +1,108 @@
+"""`python run.py` on a fresh install: migrate, seed, first admin, serve; and again."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import clear_atrium_env
+from sqlalchemy import func
+from sqlalchemy import select
+
+from atrium import create_app
+from atrium.bootstrap import DatabaseUnavailable
+from atrium.bootstrap import prepare
+from atrium.extensions import db
+from atrium.models import Post
+from atrium.models import Product
+from atrium.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _counts(app):
+    with app.app_context():
+        return [
+            db.session.scalar(select(func.count()).select_from(m)) for m in (User, Product, Post)
+        ]
+
+
+def test_prepare_seeds_once_and_a_second_run_changes_nothing(tmp_path, monkeypatch):
+    clear_atrium_env(monkeypatch)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    password = prepare(app)
+    assert password and len(password) >= 12
+    first = _counts(app)
+    assert first[0] == 1 and first[1] > 0 and first[2] > 0
+    with app.app_context():
+        admin = db.session.scalar(select(User))
+        assert admin.email == "admin@example.com" and admin.role == "admin"
+        assert admin.password_hash != password and admin.check_password(password)
+    assert prepare(app) is None
+    assert _counts(app) == first
+
+
+def test_unreachable_database_is_one_sentence(tmp_path, monkeypatch):
+    clear_atrium_env(monkeypatch)
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1:1/atrium",
+        }
+    )
+    with pytest.raises(DatabaseUnavailable, match=r"Cannot reach postgresql at 127.0.0.1:1"):
+        prepare(app)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_run_py_serves_a_fresh_clone(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ATRIUM_") and k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+    }
+    env["ATRIUM_INSTANCE_PATH"] = str(tmp_path / "instance")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "run.py", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            lines.append(line)
+            if "First login" in line:
+                break
+        output = "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in output
+        assert "admin@example.com" in output
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not answer /healthz")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+    assert (tmp_path / "instance" / "atrium.db").exists()
