@@ -1,8 +1,9 @@
 """Fixtures: an isolated app per test on SQLite (default) or PostgreSQL, and its clients.
 
 `ATRIUM_TEST_DATABASE_URL=postgresql+psycopg://…` runs the suite on PostgreSQL: the tables
-are made once per run and emptied after each test. `REDIS_URL` enables the Redis tests;
-with `CI=true` a missing service fails those tests instead of skipping them.
+are made once per run and emptied after each test. `REDIS_URL` enables the Redis tests.
+Under CI (`CI=true`, or `ATRIUM_REQUIRE_SERVICES=1`) a missing service fails those tests
+instead of skipping them; `.ci/run` sets `ATRIUM_REQUIRE_SERVICES=0` for its plain SQLite leg.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from atrium.extensions import db as _db
 
 PG_URL = os.environ.get("ATRIUM_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")  # read before any test clears the environment
-KEEP_ENV = {"ATRIUM_TEST_DATABASE_URL"}
+KEEP_ENV = {"ATRIUM_TEST_DATABASE_URL", "ATRIUM_REQUIRE_SERVICES"}
+REQUIRE_SERVICES = os.environ.get(
+    "ATRIUM_REQUIRE_SERVICES", "1" if os.environ.get("CI") == "true" else "0"
+) == "1"
 
 
 def clear_atrium_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,7 +44,7 @@ def clear_atrium_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def require_service(name: str) -> None:
     """Skip a test whose service is not configured; under CI that is a failure."""
-    if os.environ.get("CI") == "true":
+    if REQUIRE_SERVICES:
         pytest.fail(f"{name} is required under CI but is not configured")
     pytest.skip(f"{name} is not configured")
 
