@@ -1,9 +1,10 @@
-"""Localized Markdown pages: `/` and `/<lang>/…`."""
+"""Localized Markdown pages: `/`, `/<lang>/…`, the sitemap, robots.txt and search."""
 
 from flask import Blueprint
 from flask import Flask
 
 from .. import i18n
+from . import pages
 
 bp = Blueprint("content", __name__)
 site = Blueprint("content_site", __name__, url_prefix="/<lang>")
@@ -13,5 +14,6 @@ from . import views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    pages.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(site)
