@@ -10,10 +10,13 @@ bp = Blueprint("content", __name__)
 site = Blueprint("content_site", __name__, url_prefix="/<lang>")
 i18n.use_url_prefix(site)
 
+from . import navigation  # noqa: E402
+from . import seo  # noqa: E402,F401
 from . import views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
     pages.init_app(app)
+    app.context_processor(navigation.template_context)
     app.register_blueprint(bp)
     app.register_blueprint(site)
