@@ -136,6 +136,14 @@ class Page(FlatPage):
             return str(title)
         return _first_heading(self.body) or (self.path.rpartition("/")[2] or "Home")
 
+    @cached_property
+    def heading(self) -> str:
+        """The page's visible first heading (the body's own `# …`, else the title)."""
+        html = self.rendered[0]
+        if html.startswith("<h1"):
+            return Markup(html[: html.find("</h1>")]).striptags()
+        return self.title
+
     @property
     def description(self) -> str:
         return str(self.meta.get("description") or "")
