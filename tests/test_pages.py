@@ -6,11 +6,11 @@ import re
 import time
 
 import pytest
-
-from atrium.content import pages as page_index
 from pagetree import SITE
 from pagetree import edit
 from pagetree import write_tree
+
+from atrium.content import pages as page_index
 
 
 @pytest.fixture
@@ -69,7 +69,8 @@ def test_drafts_are_not_served(make_app, tmp_path):
 
 def test_folder_names_in_any_case_use_canonical_urls(make_app, tmp_path):
     root = write_tree(
-        tmp_path, {"en/index.md": "# Home\n", "pt-br/index.md": "# Início\n", "zh_hant/a.md": "# 甲\n"}
+        tmp_path,
+        {"en/index.md": "# Home\n", "pt-br/index.md": "# Início\n", "zh_hant/a.md": "# 甲\n"},
     )
     client = make_app(PAGES_ROOT=str(root)).test_client()
     assert "Início" in client.get("/pt-BR/").text
@@ -218,7 +219,9 @@ def test_conditional_get_answers_304(client):
 def test_edited_page_shows_up_without_restart(client, root):
     first = client.get("/en/about")
     assert "We are a team." in first.text
-    edit(root / "en" / "about.md", "---\ntitle: About us\nnav: true\n---\n# About us\n\nNew text.\n")
+    edit(
+        root / "en" / "about.md", "---\ntitle: About us\nnav: true\n---\n# About us\n\nNew text.\n"
+    )
     time.sleep(1.1)
     second = client.get("/en/about", headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
@@ -272,7 +275,7 @@ def test_page_contract_for_other_areas(app):
     with app.app_context():
         home = page_index.get_page("en", "index")
         assert home.path == "" and home.title == "Home"
-        assert page_index.get_page("en", "/docs/") .path == "docs"
+        assert page_index.get_page("en", "/docs/").path == "docs"
         assert page_index.get_page("de", "pricing") is None
         page, served = page_index.find_page("de", "pricing")
         assert (page.locale, served) == ("en", "en")
