@@ -124,6 +124,8 @@ class Page(FlatPage):
         self.mtime = stat.st_mtime
         self.version = f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
         self.checked_at = time.monotonic()
+        #: An `index.md`: a section's home, served at a URL ending with a slash.
+        self.is_section = Path(file).name == "index" + EXTENSION
 
     @property
     def updated(self) -> datetime:
@@ -169,10 +171,6 @@ class Page(FlatPage):
         if isinstance(value, datetime):
             return value.date()
         return value if isinstance(value, date) else None
-
-    @property
-    def is_section(self) -> bool:
-        return Path(self.file).name == "index" + EXTENSION
 
     @cached_property
     def rendered(self) -> tuple[str, list[dict]]:
@@ -231,7 +229,7 @@ class PageIndex(FlatPages):
         self._lock = threading.RLock()
         self._tree: _Tree | None = None
         self._checked_at = 0.0
-        self._pages: dict[str, tuple[str, Page | PageError]] = {}
+        self._parsed: dict[str, tuple[str, Page | PageError]] = {}
         #: Bumped on any change seen; part of every rendered-response cache key.
         self.generation = 0
         self.responses: OrderedDict[tuple, Any] = OrderedDict()
@@ -248,7 +246,7 @@ class PageIndex(FlatPages):
     def reload(self) -> None:
         with self._lock:
             self._tree = None
-            self._pages.clear()
+            self._parsed.clear()
             self.responses.clear()
             self.generation += 1
 
@@ -325,7 +323,7 @@ class PageIndex(FlatPages):
         file = self.tree().files.get((locale, path))
         if file is None:
             return None
-        cached = self._pages.get(file)
+        cached = self._parsed.get(file)
         now = time.monotonic()
         if cached is not None:
             page = cached[1]
@@ -345,7 +343,7 @@ class PageIndex(FlatPages):
         result = parse_file(locale, path, file, stat)
         if isinstance(result, PageError):
             log.error("page %s cannot be served: %s", file, result)
-        self._pages[file] = (key, result)
+        self._parsed[file] = (key, result)
         return result
 
     def page(self, locale: str, path: str) -> Page | None:

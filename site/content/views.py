@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import quote
 
 from flask import Response
 from flask import abort
@@ -21,6 +22,7 @@ from jinja2 import TemplateNotFound
 
 from .. import i18n
 from ..conditional import conditional
+from ..extensions import limiter
 from . import bp
 from . import navigation
 from . import pages
@@ -29,6 +31,12 @@ from . import site
 COOKIE_MAX_AGE = 365 * 24 * 3600
 TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 PAGE_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+@limiter.request_filter
+def _reading_pages_is_not_limited() -> bool:
+    """Limits guard abuse (forms, logins, writes), not reading; this also keeps pages fast."""
+    return request.endpoint == "content_site.page"
 
 
 @bp.get("/")
@@ -69,17 +77,19 @@ def page(path: str):
     if found is None:
         abort(404)
     page, served = found
-    canonical = navigation.page_url(lang, clean)
+    canonical = f"/{lang}/{clean}/" if clean and page.is_section else f"/{lang}/{clean}"
     if request.path != canonical:
-        return redirect(canonical, code=308)
+        return redirect(quote(canonical), code=308)
     index = pages.index()
-    key = (lang, clean, served, page.version, index.generation, request.host_url)
+    environ = request.environ  # scheme and host: the canonical and hreflang URLs are absolute
+    host = (environ["wsgi.url_scheme"], environ.get("HTTP_HOST") or environ.get("SERVER_NAME"))
+    key = (lang, clean, served, page.version, index.generation, host)
     cached = index.responses.get(key)
     if cached is None:
         body = _render(page, lang, served).encode()
         cached = (body, hashlib.sha256(body).hexdigest()[:32])
         index.cache_response(key, cached)
-    response = Response(cached[0], mimetype="text/html")
+    response = Response(cached[0], content_type="text/html; charset=utf-8")
     response.headers["Content-Language"] = lang
     return conditional(
         response, etag=cached[1], last_modified=page.updated, cache_control=PAGE_CACHE_CONTROL
