@@ -18,7 +18,6 @@ from werkzeug.exceptions import PreconditionFailed
 from werkzeug.exceptions import PreconditionRequired
 from werkzeug.http import http_date
 
-
 #: Request headers that need Werkzeug's full conditional handling.
 _GENERAL = {"HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE"}
 
