@@ -152,14 +152,6 @@ def main() -> None:
         page = "section-0/page-7"
         print(f"pages: 100 in {small}, 10,000 in {large}", file=sys.stderr)
 
-        # 4. Cold start first: nothing of the large tree is in our process yet.
-        start = time.perf_counter()
-        app_large = atrium_app(large, tmp / "l")
-        first = wsgi_caller(app_large, "/en/" + page)()
-        ours_cold = time.perf_counter() - start
-        assert first.startswith("200"), first
-        stock_cold = stock_first_access(large, page)
-
         # 1 and 2: warm page, 304 and bare view, same app.
         app_small = atrium_app(small, tmp / "s")
         warm = wsgi_caller(app_small, "/en/" + page)
@@ -170,6 +162,15 @@ def main() -> None:
         assert not_modified().startswith("304")
         bare = wsgi_caller(app_small, "/bare")
         times = per_call({"bare": bare, "page": warm, "304": not_modified}, n=2000)
+
+        # 4. Cold start: a new app on the large tree. Libraries are imported already (by the
+        # small app above) for both contenders, so this measures the pages, not imports.
+        start = time.perf_counter()
+        app_large = atrium_app(large, tmp / "l")
+        first = wsgi_caller(app_large, "/en/" + page)()
+        ours_cold = time.perf_counter() - start
+        assert first.startswith("200"), first
+        stock_cold = stock_first_access(large, page)
 
         # 3. Scale: the same page at 100 and at 10,000 pages, edit detection on.
         warm_large = wsgi_caller(app_large, "/en/" + page)
