@@ -83,6 +83,7 @@ def test_missing_translation_shows_notice_source_lang_and_canonical(client):
     assert response.status_code == 200
     assert '<html lang="de"' in response.text
     assert "This page is not yet available in Deutsch" in response.text
+    assert "You are reading the original in Englisch." in response.text
     assert re.search(r'<article class="page" lang="en"', response.text)
     assert '<link rel="canonical" href="http://localhost/en/pricing">' in response.text
     assert "Cheap." in response.text

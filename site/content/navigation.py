@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel import Locale
 from flask import g
 from flask import request
 from flask import url_for
@@ -119,4 +120,10 @@ def template_context() -> dict:
         "main_nav": lambda: main_nav(i18n.current()),
         "language_links": language_links,
         "page_url": page_url,
+        "language_name": language_name,
     }
+
+
+def language_name(tag: str, in_tag: str) -> str:
+    """The name of locale `tag` in the language of `in_tag`: (`en`, `de`) → `Englisch`."""
+    return Locale.parse(i18n.babel_name(tag)).get_display_name(i18n.babel_name(in_tag)) or tag
