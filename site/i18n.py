@@ -21,6 +21,7 @@ from flask import current_app
 from flask import g
 from flask import has_request_context
 from flask import request
+from flask_babel import refresh
 from flask_login import current_user
 
 from .extensions import babel
@@ -163,6 +164,8 @@ def use_url_prefix(bp: Blueprint) -> None:
         lang = (values or {}).pop("lang", None)
         if lang not in supported():
             abort(404)
+        if g.get("locale", lang) != lang:
+            refresh()  # an app context shared by several requests (tests) keeps Babel's cache
         g.locale = lang
 
     @bp.url_defaults

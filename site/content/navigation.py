@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel import Locale
-from flask import g
 from flask import request
 from flask import url_for
 
@@ -84,14 +83,14 @@ def alternates(path: str) -> list[tuple[str, str]]:
     return links
 
 
-def switch_urls() -> dict[str, str]:
+def switch_urls(given: dict[str, str] | None = None) -> dict[str, str]:
     """Where the language switcher sends each locale: the same page in that language.
 
-    A view sets `g.switch_urls` when the other languages' URLs differ (news slugs); by
-    default the locale prefix of the current path is swapped.
+    A view passes `switch_urls` to its template when the other languages' URLs differ
+    (news slugs); by default the locale prefix of the current path is swapped.
     """
-    if "switch_urls" in g:
-        return g.switch_urls
+    if given:
+        return given
     current = i18n.current()
     rest = request.path
     if rest.startswith("/" + current + "/") or rest == "/" + current:
@@ -101,9 +100,9 @@ def switch_urls() -> dict[str, str]:
     return {tag: "/" + tag + (rest or "/") for tag in i18n.supported()}
 
 
-def language_links() -> list[tuple[str, str, str]]:
+def language_links(given: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """(tag, name in its own language, switch URL that sets the cookie)."""
-    urls = switch_urls()
+    urls = switch_urls(given)
     return [
         (
             tag,

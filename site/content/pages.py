@@ -127,7 +127,7 @@ class Page(FlatPage):
         #: An `index.md`: a section's home, served at a URL ending with a slash.
         self.is_section = Path(file).name == "index" + EXTENSION
 
-    @property
+    @cached_property
     def updated(self) -> datetime:
         return datetime.fromtimestamp(self.mtime, UTC)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from urllib.parse import quote
 
 from flask import Response
 from flask import abort
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -31,6 +33,7 @@ from . import site
 COOKIE_MAX_AGE = 365 * 24 * 3600
 TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 PAGE_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+FRESH = pages.REFRESH_SECONDS
 
 
 @limiter.request_filter
@@ -66,7 +69,18 @@ def switch_language(tag: str):
 @site.get("/", defaults={"path": ""}, endpoint="page")
 @site.get("/<path:path>", endpoint="page")
 def page(path: str):
-    lang = i18n.current()
+    lang = g.locale  # set by the URL prefix
+    index = pages.index()
+    environ = request.environ  # scheme and host: the canonical and hreflang URLs are absolute
+    host = (environ["wsgi.url_scheme"], environ.get("HTTP_HOST") or environ.get("SERVER_NAME"))
+    # The hot path: this exact URL was answered before and nothing changed since.
+    hot_key = ("hot", lang, path, host)
+    hot = index.responses.get(hot_key)
+    if hot is not None:
+        index.tree()  # the throttled directory check, which may bump the generation
+        generation, page, cached = hot
+        if generation == index.generation and time.monotonic() - page.checked_at < FRESH:
+            return _respond(cached, page, lang)
     clean = pages.normalize_path(path)
     segments = clean.split("/") if clean else []
     if any(s in ("", ".", "..") or s.startswith(".") for s in segments):
@@ -80,17 +94,20 @@ def page(path: str):
     canonical = f"/{lang}/{clean}/" if clean and page.is_section else f"/{lang}/{clean}"
     if request.path != canonical:
         return redirect(quote(canonical), code=308)
-    index = pages.index()
-    environ = request.environ  # scheme and host: the canonical and hreflang URLs are absolute
-    host = (environ["wsgi.url_scheme"], environ.get("HTTP_HOST") or environ.get("SERVER_NAME"))
     key = (lang, clean, served, page.version, index.generation, host)
     cached = index.responses.get(key)
     if cached is None:
         body = _render(page, lang, served).encode()
         cached = (body, hashlib.sha256(body).hexdigest()[:32])
         index.cache_response(key, cached)
-    response = Response(cached[0], content_type="text/html; charset=utf-8")
-    response.headers["Content-Language"] = lang
+    index.cache_response(hot_key, (index.generation, page, cached))
+    return _respond(cached, page, lang)
+
+
+def _respond(cached: tuple[bytes, str], page: pages.Page, lang: str) -> Response:
+    response = Response(
+        cached[0], headers={"Content-Type": "text/html; charset=utf-8", "Content-Language": lang}
+    )
     return conditional(
         response, etag=cached[1], last_modified=page.updated, cache_control=PAGE_CACHE_CONTROL
     )
