@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -63,6 +64,13 @@ HEADER_KEYS = frozenset(
 )
 REFRESH_SECONDS = 1.0
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FENCE_LINE = re.compile(r"^\s*(```|~~~).*$", re.M)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(
+    r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s|[*`|]+|(?<!\w)_+|_+(?!\w)|^\s*-{3,}\s*$", re.M
+)
 
 
 class PageError(ValueError):
@@ -178,8 +186,13 @@ class Page(FlatPage):
 
     @cached_property
     def html(self) -> str:
+        """The whole body as HTML (trusted: pages come from the repository)."""
+        return self.rendered[0]
+
+    @cached_property
+    def content_html(self) -> str:
+        """The body without its leading `# heading`, which the page template shows itself."""
         html = self.rendered[0]
-        # The first heading is the page title, shown by the template.
         if html.startswith("<h1"):
             html = html[html.find("</h1>") + 5 :].lstrip()
         return html
@@ -200,8 +213,13 @@ class Page(FlatPage):
 
     @cached_property
     def text(self) -> str:
-        """Plain text of the body, for search snippets."""
-        return " ".join(Markup(self.rendered[0]).striptags().split())
+        """Plain text of the body, for search: Markdown markup stripped without rendering."""
+        text = _FENCE_LINE.sub(" ", self.body)
+        text = _IMAGE.sub(r"\1", text)
+        text = _LINK.sub(r"\1", text)
+        text = _TAG.sub(" ", text)
+        text = _MARKUP.sub(" ", text)
+        return " ".join(text.split())
 
     def __html__(self) -> str:
         return self.html
@@ -231,9 +249,11 @@ class PageIndex(FlatPages):
         self._checked_at = 0.0
         self._parsed: dict[str, tuple[str, Page | PageError]] = {}
         #: Bumped on any change seen; part of every rendered-response cache key.
+        #: The cache holds rendered bodies (and per-URL shortcuts); its size is
+        #: PAGES_RESPONSE_CACHE_SIZE entries (512), the oldest dropped first.
         self.generation = 0
         self.responses: OrderedDict[tuple, Any] = OrderedDict()
-        self.max_responses = int(app.config.get("PAGES_RESPONSE_CACHE_SIZE", 2048))
+        self.max_responses = int(app.config.get("PAGES_RESPONSE_CACHE_SIZE", 512))
 
     # Flask-FlatPages' own API, over our index.
     def __iter__(self):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from contextlib import suppress
 from urllib.parse import quote
 
 from flask import Response
@@ -80,6 +81,8 @@ def page(path: str):
         index.tree()  # the throttled directory check, which may bump the generation
         generation, page, cached = hot
         if generation == index.generation and time.monotonic() - page.checked_at < FRESH:
+            with suppress(KeyError):  # another thread may have just dropped it
+                index.responses.move_to_end(hot_key)  # popular pages stay cached
             return _respond(cached, page, lang)
     clean = pages.normalize_path(path)
     segments = clean.split("/") if clean else []
