@@ -209,6 +209,7 @@ def test_conditional_get_answers_304(client):
     assert etag.startswith('"') and not etag.startswith("W/")
     assert first.headers["Last-Modified"]
     assert "must-revalidate" in first.headers["Cache-Control"]
+    assert "Set-Cookie" not in first.headers  # shareable by a caching proxy
     again = client.get("/en/about", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""
@@ -228,6 +229,13 @@ def test_edited_page_shows_up_without_restart(client, root):
     assert second.status_code == 200
     assert "New text." in second.text
     assert second.headers["ETag"] != first.headers["ETag"]
+
+
+def test_edited_title_shows_in_other_pages_sidebar(client, root):
+    assert ">Configure<" in client.get("/en/docs/install").text
+    edit(root / "en" / "docs" / "configure.md", "---\ntitle: Set up\norder: 2\n---\n# Set up\n")
+    time.sleep(1.1)
+    assert ">Set up<" in client.get("/en/docs/install").text
 
 
 def test_new_and_removed_pages_show_up_without_restart(client, root):
@@ -287,6 +295,13 @@ def test_page_contract_for_other_areas(app):
         assert install.meta["order"] == 1
         assert "Python." in install.html and "## Steps" in install.body
         assert install.updated.tzinfo is not None
+
+
+def test_unknown_template_falls_back_to_the_page_template(make_app, tmp_path):
+    root = write_tree(tmp_path, {"en/a.md": "---\ntemplate: fancy\n---\n# Still shown\n"})
+    response = make_app(PAGES_ROOT=str(root)).test_client().get("/en/a")
+    assert response.status_code == 200
+    assert "Still shown" in response.text
 
 
 def test_translation_of_header_is_accepted(make_app, tmp_path):

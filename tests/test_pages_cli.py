@@ -15,6 +15,7 @@ BROKEN = {
     "[news](/de/news) ![pic](/static/img/missing.png) [out](https://example.com/x)\n",
     "en/keys.md": "---\ntitel: typo\nnav: sometimes\n---\n# Keys\n",
     "de/bytes.md": b"# \xff\xfe\n",
+    "en/tpl.md": "---\ntemplate: fancy\n---\n# Template\n",
 }
 
 
@@ -32,7 +33,8 @@ def test_check_lists_every_problem_and_fails(make_app, tmp_path):
     assert "pages/en/keys.md: unknown header key 'titel'" in out
     assert "header key 'nav' must be true or false" in out
     assert "pages/de/bytes.md: the file is not valid UTF-8" in out
-    assert "Error: 8 problem(s) in 6 of" in out
+    assert "pages/en/tpl.md: template 'content/fancy.html' does not exist" in out
+    assert "Error: 9 problem(s) in 7 of" in out
     assert "Traceback" not in out
 
 

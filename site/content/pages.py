@@ -3,7 +3,8 @@
 Public contract (call inside an app context; other areas, e.g. the API, rely on it):
 
 - `get_page(locale, path) -> Page | None`: the page of that locale, no fallback; None when
-  missing, a draft, or broken (malformed header, undecodable text).
+  missing, a draft, broken (malformed header, undecodable text), or at a path reserved for
+  the database views (`news`, `products`, `contact`, `search`).
 - `find_page(locale, path) -> (Page, served_locale) | None`: with fallback to the default
   (source) locale; `served_locale` is the locale of the page returned.
 - `page_locales(path) -> list[str]`: the locales that have a (published) translation.
@@ -14,17 +15,21 @@ for `docs/index.md`), other pages their file path without `.md` (`"docs/install"
 functions also accept `"index"` and `"docs/index"`, and leading/trailing slashes.
 
 A `Page` (a Flask-FlatPages `Page`) has `.path`, `.locale` (canonical BCP 47 tag), `.meta`
-(dict, the fenced YAML header), `.title` (header title, else the first heading), `.html`
-(rendered, trusted), `.body` (Markdown source without header), `.toc` (headings),
-`.updated` (aware UTC datetime of the file's mtime), `.version` (changes with the file).
+(dict, the fenced YAML header; `{}` without one), `.title` (header title, else the first
+heading), `.description`, `.order`, `.nav`, `.draft`, `.date` (from the header),
+`.html` (the whole body rendered, trusted), `.content_html` (without the leading `# …`,
+which the page template shows itself), `.body` (Markdown source without header), `.text`
+(plain text), `.toc` (headings: level, id, name), `.is_section` (an `index.md`), `.mtime`
+(POSIX seconds) and `.updated` (aware UTC datetime of the file's mtime), `.version` (a
+string that changes whenever the file does).
 
-Speed: the tree is walked once; afterwards, at most once a second, only the directories
-(their mtime changes when a file is added, removed or renamed) and the navigation files
-(top-level pages and section homes) are stat'ed, and a page's own file is stat'ed when it
-is served. So an edit is visible within about a second, and the cost of a request does not
-grow with the number of pages. An in-place edit of a page that is neither served nor in the
-navigation (e.g. a docs page's title, as shown in another page's sidebar) shows up when
-that page is next read or its folder changes.
+Speed: the tree is walked once; afterwards, at most once a second, the directories (their
+mtime changes when a file is added, removed or renamed), the navigation files (top-level
+pages and section homes) and a slice of 200 of the other files read so far are stat'ed, and
+a page's own file is stat'ed when it is served (again at most once a second). So an edit
+is visible within about a second on the page itself (and everywhere, for sites of up to
+200 pages; larger ones cycle through the rest, 200 files a second), and the cost of a
+request does not grow with the number of pages.
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ HEADER_KEYS = frozenset(
     {"title", "description", "template", "order", "nav", "date", "draft", "translation_of"}
 )
 REFRESH_SECONDS = 1.0
+SWEEP_FILES = 200  # files re-checked per refresh, beyond directories and navigation
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE_LINE = re.compile(r"^\s*(```|~~~).*$", re.M)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -247,6 +253,7 @@ class PageIndex(FlatPages):
         self._lock = threading.RLock()
         self._tree: _Tree | None = None
         self._checked_at = 0.0
+        self._sweep_at = 0
         self._parsed: dict[str, tuple[str, Page | PageError]] = {}
         #: Bumped on any change seen; part of every rendered-response cache key.
         #: The cache holds rendered bodies (and per-URL shortcuts); its size is
@@ -327,8 +334,32 @@ class PageIndex(FlatPages):
                 if tree is not None:
                     self.generation += 1
                 tree = self._tree = self._walk()
+            self._sweep()
             self._checked_at = time.monotonic()
             return tree
+
+    def _sweep(self) -> None:
+        """Re-check a bounded slice of the files read so far (round robin).
+
+        Catches in-place edits of pages that are not being served (their titles show in
+        other pages' sidebars) at a fixed cost per check, whatever the number of pages.
+        """
+        files = list(self._parsed)
+        if not files:
+            return
+        start = self._sweep_at % len(files)
+        chunk = files[start : start + SWEEP_FILES]
+        self._sweep_at = start + len(chunk)
+        for file in chunk:
+            try:
+                stat = os.stat(file)
+                key = f"{stat.st_mtime_ns}-{stat.st_size}"
+            except OSError:
+                key = ""
+            cached = self._parsed.get(file)
+            if cached is not None and cached[0] != key:
+                self._parsed.pop(file, None)  # re-read when next asked for
+                self.generation += 1
 
     @staticmethod
     def _changed(tree: _Tree) -> bool:
