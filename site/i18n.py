@@ -68,10 +68,11 @@ def is_rtl(tag: str) -> bool:
 
 
 @cache
-def display_name(tag: str) -> str:
-    """The locale's name in its own language: `de` → `Deutsch`, `pt-BR` → `português (Brasil)`."""
-    name = Locale.parse(babel_name(tag)).get_display_name(babel_name(tag)) or tag
-    return name[:1].upper() + name[1:]
+def display_name(tag: str, in_tag: str | None = None) -> str:
+    """A locale's name, in its own language by default: `de` → `Deutsch`; (`en`, `de`) →
+    `Englisch`; `pt-BR` → `Português (Brasil)`."""
+    name = Locale.parse(babel_name(tag)).get_display_name(babel_name(in_tag or tag)) or tag
+    return name[:1].upper() + name[1:] if not in_tag else name
 
 
 def supported() -> list[str]:

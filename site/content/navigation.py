@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel import Locale
 from flask import request
 from flask import url_for
 
@@ -125,4 +124,4 @@ def template_context() -> dict:
 
 def language_name(tag: str, in_tag: str) -> str:
     """The name of locale `tag` in the language of `in_tag`: (`en`, `de`) → `Englisch`."""
-    return Locale.parse(i18n.babel_name(tag)).get_display_name(i18n.babel_name(in_tag)) or tag
+    return i18n.display_name(tag, in_tag)
