@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import g
 from flask import redirect
 from flask import render_template
@@ -62,7 +63,12 @@ def switch_language(tag: str):
         target = url_for("content_site.page", lang=lang, path="")
     response = redirect(target, code=303)
     response.set_cookie(
-        i18n.COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=False
+        i18n.COOKIE,
+        lang,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response
 
