@@ -218,6 +218,12 @@ def test_conditional_get_answers_304(client):
     assert client.get("/de/about", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_head_request_has_headers_without_body(client):
+    response = client.head("/en/about")
+    assert response.status_code == 200
+    assert response.headers["ETag"] and response.data == b""
+
+
 def test_edited_page_shows_up_without_restart(client, root):
     first = client.get("/en/about")
     assert "We are a team." in first.text

@@ -38,7 +38,9 @@ def test_news_lists_published_posts_of_the_locale(app, client):
         _post(slug="draft", title="Secret draft", locale="en", status="draft")
         _post(slug="later", title="Future post", published_at=utcnow() + timedelta(days=3))
         db.session.commit()
-    text = client.get("/en/news").text
+    response = client.get("/en/news")
+    assert response.headers["Content-Language"] == "en"
+    text = response.text
     assert "We launched" in text
     assert "Wir starten" not in text
     assert "Secret draft" not in text and "Future post" not in text
