@@ -16,6 +16,7 @@ from . import seed
 from .extensions import db
 from .models import Role
 from .models import User
+from .translate import cli as translate_cli
 
 users = AppGroup("users", help="Manage staff accounts.")
 ROLES = [role.value for role in Role]
@@ -108,3 +109,4 @@ def seed_command(products: int, posts: int) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
+    app.cli.add_command(translate_cli.translate)
