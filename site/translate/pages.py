@@ -20,6 +20,7 @@ import yaml
 from flask import current_app
 
 from .. import i18n
+from .catalogs import display
 
 KEY = "translation_of"
 _FENCE = "---"
@@ -102,10 +103,10 @@ def mark(tag: str, path: str) -> tuple[Path, bool]:
     path = normalise(path)
     source = folder(i18n.default()) / f"{path}.md"
     if not path or ".." in path.split("/") or not source.is_file():
-        raise PageError(f"There is no source page {path!r} in {source.parent}.")
+        raise PageError(f"There is no source page {path!r} in {display(source.parent)}.")
     file = folder(tag) / f"{path}.md"
     if not file.is_file():
-        raise PageError(f"There is no translation {file}; translate the page first.")
+        raise PageError(f"There is no translation {display(file)}; translate the page first.")
     value = source_hash(path)
     text = file.read_text(encoding="utf-8")
     updated = with_key(text, value)
