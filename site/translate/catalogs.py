@@ -113,11 +113,26 @@ def source_name() -> str:
 # -- reading and writing ----------------------------------------------------------------
 
 
+_PO_LINE = re.compile(
+    r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"\s*$'
+)
+
+
 def read(path: Path, locale: str | None = None) -> Catalog:
-    """Read a `.po`/`.pot`; a syntax error is a `CatalogError` naming file and line."""
+    """Read a `.po`/`.pot`; a syntax error is a `CatalogError` naming file and line.
+
+    Babel's parser quietly truncates an unterminated string (`msgid "Broken` reads as
+    `Broke`) or text after one, so each line is checked first.
+    """
     try:
-        with open(path, "rb") as fp:
-            return read_po(fp, locale=locale, domain=DOMAIN, abort_invalid=True)
+        data = Path(path).read_bytes()
+        for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+            line = line.strip()
+            if line.startswith("#~"):  # an obsolete message: its text must be sound too
+                line = line[2:].strip().lstrip("|").strip()
+            if line and not line.startswith("#") and not _PO_LINE.match(line):
+                raise CatalogError(path, number, "syntax error: not a keyword and a quoted string")
+        return read_po(io.BytesIO(data), locale=locale, domain=DOMAIN, abort_invalid=True)
     except PoFileError as e:
         raise CatalogError(path, e.lineno + 1, f"syntax error: {_reason(e)}") from None
     except (UnicodeDecodeError, ValueError) as e:
@@ -291,7 +306,7 @@ def placeholders(text: str, printf: bool) -> Counter:
 
 def _kind(type_: str) -> str:
     """Compatible conversions count as one kind (`%(n)d` and `%(n)i`)."""
-    for group in ("diu", "xX", "eEfFgG", "rsa"):
+    for group in ("diu", "xX", "eEfFgG", "sra"):
         if type_ in group:
             return group[0]
     return type_

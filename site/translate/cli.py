@@ -97,7 +97,13 @@ def update_catalogs(locale: str | None, no_extract: bool) -> None:
 def check_catalogs(locale: str | None) -> None:
     """Find broken placeholders, incomplete plurals, syntax errors and stale files."""
     names = _selected(locale)
-    problems = [p.one_line() for name in names for p in catalogs.check(catalogs.po_path(name))]
+    problems: list[str] = []
+    clean: list[str] = []
+    for name in names:
+        found = catalogs.check(catalogs.po_path(name))
+        problems += [p.one_line() for p in found]
+        if not found:
+            clean.append(name)
     if locale is None:
         pot = catalogs.template_path()
         if not pot.is_file() or not catalogs.same_template(
@@ -106,12 +112,8 @@ def check_catalogs(locale: str | None) -> None:
             problems.append(
                 f"{catalogs.display(pot)}: out of date with the code; run flask translate update"
             )
-    for name in names:
-        try:
-            current = catalogs.mo_is_current(name)
-        except CatalogError:
-            continue  # already reported as a syntax error
-        if not current:
+    for name in clean:  # a broken catalog cannot be compiled: its errors come first
+        if not catalogs.mo_is_current(name):
             problems.append(
                 f"{catalogs.display(catalogs.mo_path(name))}: not compiled from its .po; "
                 "run flask translate compile"

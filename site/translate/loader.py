@@ -28,7 +28,7 @@ from flask_babel import get_locale
 
 log = logging.getLogger(__name__)
 
-_Stamp = tuple[int | None, ...]
+_Stamp = tuple[tuple[int, int, int] | None, ...]
 #: (directories, domains, locale) -> (modification times, translations); revalidated by stat.
 _loaded: dict[tuple, tuple[_Stamp, support.NullTranslations]] = {}
 
@@ -107,11 +107,14 @@ def load(directories: list[str], domains: list[str], locale: str) -> support.Nul
     return chain
 
 
-def _mtime(path: str) -> int | None:
+def _mtime(path: str) -> tuple[int, int, int] | None:
+    """What identifies a version of a file: a compile replaces it (new inode), so a
+    change within the file system's timestamp granularity is still seen."""
     try:
-        return os.stat(path).st_mtime_ns
+        stat = os.stat(path)
     except OSError:
         return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 def translations_for(domain: Domain) -> support.NullTranslations:
