@@ -10,6 +10,9 @@ url="translations"))`.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from flask import abort
 from flask import redirect
 from flask import request
@@ -34,6 +37,13 @@ def page_url(tag: str, path: str) -> str:
     if path == "index" or path.endswith("/index"):
         path = path[: -len("index")]
     return f"/{tag}/{path}"
+
+
+def _download(path: Path, filename: str):
+    """The file as it is now (read whole: a catalog is small, and may be rewritten)."""
+    return send_file(
+        io.BytesIO(path.read_bytes()), mimetype=GETTEXT, as_attachment=True, download_name=filename
+    )
 
 
 class TranslationDashboard(BaseView):
@@ -69,7 +79,7 @@ class TranslationDashboard(BaseView):
         path = catalogs.template_path()
         if not path.is_file():
             abort(404)
-        return send_file(path, mimetype=GETTEXT, as_attachment=True, download_name="messages.pot")
+        return _download(path, "messages.pot")
 
     @expose("/<locale>.po")
     def download_catalog(self, locale: str):
@@ -80,4 +90,4 @@ class TranslationDashboard(BaseView):
         path = catalogs.po_path(name)
         if not path.is_file():
             abort(404)
-        return send_file(path, mimetype=GETTEXT, as_attachment=True, download_name=f"{name}.po")
+        return _download(path, f"{name}.po")
