@@ -215,3 +215,16 @@ def test_update_of_a_missing_catalog_says_what_to_do(runner):
 def test_catalog_helpers_see_the_fixture(app):
     with app.app_context():
         assert catalogs.names() == ["de"]
+
+
+def test_status_names_a_catalog_it_cannot_read(runner, project):
+    path = po_file(project)
+    path.write_text(path.read_text() + 'msgstr "dangling\n', encoding="utf-8")
+    report = status_json(runner, "--locale", "de")
+    [german] = report["locales"]
+    assert german["error"] == f"{path}:29: syntax error: not a keyword and a quoted string"
+    assert german["strings"]["translated"] == 0
+    assert german["strings"]["untranslated"] == 6
+    result = runner.invoke(args=["translate", "status"])
+    assert result.exit_code == 0
+    assert f"  error: {path}:29: syntax error" in result.output

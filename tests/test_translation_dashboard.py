@@ -157,3 +157,12 @@ def test_downloads(app, client, db, project):
     )
     assert client.get(URL + "fr.po").status_code == 404
     assert client.get(URL + "not-a-locale!.po").status_code == 404
+
+
+def test_dashboard_shows_a_catalog_it_cannot_read(client, db, project):
+    path = Path(project["TRANSLATIONS_ROOT"]) / "de" / "LC_MESSAGES" / "messages.po"
+    path.write_text(path.read_text() + 'msgstr "dangling\n', encoding="utf-8")
+    log_in(client, db, "translator")
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert f"The catalog cannot be read: {path}:29: syntax error" in response.text

@@ -200,6 +200,8 @@ def _table(report: dict, detailed: bool) -> None:
             f"{s['fuzzy']:>6} {s['untranslated']:>6}   {p['translated']:>3}/{p['total']:<3} "
             f"{p['percent']:>6.1f} {len(p['missing']):>8} {len(p['stale']):>6}"
         )
+        if entry["error"]:
+            click.echo(f"  error: {entry['error']}")
         if detailed:
             for label, items in (
                 ("untranslated", s["untranslated_ids"]),

@@ -6,7 +6,7 @@ admin's translation dashboard shows:
     {"source": "en",
      "template": "translations/messages.pot",
      "locales": [
-       {"locale": "de", "catalog": "de", "source": false,
+       {"locale": "de", "catalog": "de", "source": false, "error": null,
         "strings": {"total": N, "translated": N, "fuzzy": N, "untranslated": N,
                     "percent": 97.5, "fuzzy_ids": [...], "untranslated_ids": [...]},
         "pages": {"total": N, "translated": N, "missing": ["docs/api"], "stale": [...],
@@ -15,6 +15,8 @@ admin's translation dashboard shows:
 Strings are counted against messages.pot (a message the catalog lacks is untranslated),
 a plural message once, whatever its number of forms. A message is translated when every
 form is and it is not fuzzy (fuzzy messages are left out of the compiled catalog).
+`catalog` is the Babel name of the locale's catalog (None without one); `error` says why
+a catalog could not be read (its messages then count as untranslated).
 Percentages are rounded to one decimal, rounded down, so 99.96 % never shows as 100.
 """
 
@@ -60,7 +62,12 @@ def _locale(tag: str, template: list[tuple[Any, str]]) -> dict[str, Any]:
     name = i18n.babel_name(tag)
     path = catalogs.po_path(name)
     found = path.is_file()
-    strings = _strings(catalogs.read(path, locale=name) if found else None, template)
+    error = None
+    try:
+        catalog = catalogs.read(path, locale=name) if found else None
+    except catalogs.CatalogError as e:
+        catalog, error = None, str(e)  # counted as untranslated; `check` says more
+    strings = _strings(catalog, template)
     if not found and tag == i18n.default():
         # Without a catalog the source locale shows its message ids: complete.
         strings = _strings(None, template, complete=True)
@@ -69,6 +76,7 @@ def _locale(tag: str, template: list[tuple[Any, str]]) -> dict[str, Any]:
         "locale": tag,
         "catalog": name if found else None,
         "source": tag == i18n.default(),
+        "error": error,
         "strings": strings,
         "pages": {
             "total": page_status.total,
