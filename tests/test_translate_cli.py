@@ -228,3 +228,40 @@ def test_status_names_a_catalog_it_cannot_read(runner, project):
     result = runner.invoke(args=["translate", "status"])
     assert result.exit_code == 0
     assert f"  error: {path}:29: syntax error" in result.output
+
+
+@pytest.fixture
+def sources(tmp_path, monkeypatch) -> Path:
+    """A tiny project to extract from, in place of the repository."""
+    root = tmp_path / "src"
+    (root / "site" / "templates").mkdir(parents=True)
+    (root / "babel.cfg").write_text(
+        (Path(catalogs.__file__).parents[2] / "babel.cfg").read_text(), encoding="utf-8"
+    )
+    (root / "site" / "views.py").write_text(
+        "from flask_babel import gettext as _\nfrom flask_babel import lazy_gettext as _l\n"
+        'LABEL = _l("Lazy label")\n\ndef view():\n    return _("Hello %(name)s", name="x")\n'
+    )
+    (root / "site" / "templates" / "page.html").write_text('<p>{{ _("In a template") }}</p>\n')
+    monkeypatch.setattr(catalogs, "PROJECT_ROOT", root)
+    return root
+
+
+def test_extract_writes_the_template_once(runner, project, sources):
+    result = runner.invoke(args=["translate", "extract"])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(": 3 messages\n")
+    pot = (Path(project["TRANSLATIONS_ROOT"]) / "messages.pot").read_text()
+    assert '#: site/views.py:3\nmsgid "Lazy label"' in pot
+    assert '#: site/views.py:6\n#, python-format\nmsgid "Hello %(name)s"' in pot
+    assert '#: site/templates/page.html:1\nmsgid "In a template"' in pot
+    result = runner.invoke(args=["translate", "extract"])
+    assert result.output.endswith(": 3 messages, unchanged.\n")
+
+
+def test_extract_names_a_template_it_cannot_parse(runner, sources):
+    (sources / "site" / "templates" / "broken.html").write_text('{% if x %}\n{{ _("Hi") }}\n')
+    for command in ("extract", "check"):
+        result = runner.invoke(args=["translate", command])
+        assert result.exit_code == 1
+        assert "site/templates/broken.html:2: cannot extract: Unexpected end" in result.output

@@ -35,6 +35,7 @@ from babel.messages.pofile import read_po
 from babel.messages.pofile import write_po
 from babel.util import LOCALTZ
 from flask import current_app
+from jinja2 import TemplateSyntaxError
 
 from ..config import PROJECT_ROOT
 
@@ -180,11 +181,25 @@ def extract_template() -> bytes:
     keywords = DEFAULT_KEYWORDS.copy()
     keywords.update(parse_keywords(KEYWORDS))
     catalog = Catalog(charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(PROJECT_ROOT), method_map, options_map, keywords=keywords
-    ):
-        filepath = os.path.normpath(os.path.join(".", filename))
-        catalog.add(message, None, [(filepath, lineno)], auto_comments=comments, context=context)
+    current = ["babel.cfg"]
+
+    def note(filename: str, method: str, options: dict) -> None:
+        current[0] = filename  # which file a syntax error comes from
+
+    found = extract_from_dir(
+        str(PROJECT_ROOT), method_map, options_map, keywords=keywords, callback=note
+    )
+    try:
+        for filename, lineno, message, comments, context in found:
+            filepath = os.path.normpath(os.path.join(".", filename))
+            catalog.add(
+                message, None, [(filepath, lineno)], auto_comments=comments, context=context
+            )
+    except (SyntaxError, TemplateSyntaxError) as e:  # `silent = false`: stop, and say where
+        reason = e.msg if isinstance(e, SyntaxError) else e.message
+        raise CatalogError(
+            PROJECT_ROOT / current[0], e.lineno, f"cannot extract: {reason}"
+        ) from None
     return po_bytes(catalog)
 
 
@@ -322,9 +337,8 @@ def message_problems(catalog: Catalog, message: Message) -> Iterator[str]:
     strings = forms(message)
     if not any(strings) or message.fuzzy:
         return
-    printf = "python-format" in message.flags or any(
-        _PRINTF.search(s) for s in ([message.id] if isinstance(message.id, str) else message.id)
-    )
+    # Babel flags an id with %-placeholders `python-format` (on extraction and reading).
+    printf = "python-format" in message.flags
     if message.pluralizable:
         if len(strings) != catalog.num_plurals:
             yield (

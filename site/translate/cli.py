@@ -106,12 +106,16 @@ def check_catalogs(locale: str | None) -> None:
             clean.append(name)
     if locale is None:
         pot = catalogs.template_path()
-        if not pot.is_file() or not catalogs.same_template(
-            pot.read_bytes(), catalogs.extract_template()
-        ):
-            problems.append(
-                f"{catalogs.display(pot)}: out of date with the code; run flask translate update"
-            )
+        try:
+            fresh = catalogs.extract_template()
+        except CatalogError as e:
+            problems.append(str(e))
+        else:
+            if not pot.is_file() or not catalogs.same_template(pot.read_bytes(), fresh):
+                problems.append(
+                    f"{catalogs.display(pot)}: out of date with the code; "
+                    "run flask translate update"
+                )
     for name in clean:  # a broken catalog cannot be compiled: its errors come first
         if not catalogs.mo_is_current(name):
             problems.append(
