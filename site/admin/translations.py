@@ -59,7 +59,8 @@ class TranslationDashboard(BaseView):
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             try:
-                return redirect(url_for("admin_auth.login", next=request.full_path))
+                target = request.full_path if request.query_string else request.path
+                return redirect(url_for("admin_auth.login", next=target))
             except BuildError:
                 pass
         abort(403)
