@@ -149,10 +149,12 @@ def _reason(e: PoFileError) -> str:
 def _write_atomically(path: Path, data: bytes) -> None:
     """Readers (running workers) see the old file or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp makes 0600
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as fp:
             fp.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -176,8 +178,13 @@ def mo_bytes(catalog: Catalog) -> bytes:
 
 def extract_template() -> bytes:
     """What `pybabel extract -F babel.cfg -k _l -o translations/messages.pot .` writes."""
-    with open(PROJECT_ROOT / "babel.cfg") as fp:
-        method_map, options_map = parse_mapping_cfg(fp, filename="babel.cfg")
+    try:
+        with open(PROJECT_ROOT / "babel.cfg") as fp:
+            method_map, options_map = parse_mapping_cfg(fp, filename="babel.cfg")
+    except OSError as e:
+        raise CatalogError(
+            PROJECT_ROOT / "babel.cfg", None, f"cannot be read: {e.strerror}"
+        ) from None
     keywords = DEFAULT_KEYWORDS.copy()
     keywords.update(parse_keywords(KEYWORDS))
     catalog = Catalog(charset="utf-8")

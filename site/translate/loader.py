@@ -136,11 +136,9 @@ class CatalogDomain(Domain):
     """The app's message domain: Flask-Babel's `Domain`, loading through `translations_for`.
 
     The domain name and directories are read from the current app on every call, so one
-    instance serves every app of the process.
+    instance serves every app of the process. With several translation directories, the
+    first that has a message wins.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
 
     @property
     def domain(self) -> list[str]:  # type: ignore[override]
