@@ -148,6 +148,7 @@ def test_compile_refuses_a_broken_catalog_and_keeps_the_previous_mo(runner, proj
     assert "1 of 1 catalog(s) compiled" in result.output
     mo = po_file(project).with_suffix(".mo")
     before = mo.read_bytes()
+    assert mo.stat().st_mode & 0o044 == 0o044  # readable by the web server's user
 
     write_catalog(
         Path(project["TRANSLATIONS_ROOT"]), "de", GERMAN.replace('"Hallo %(name)s"', '"Hallo"')
