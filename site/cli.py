@@ -18,6 +18,7 @@ from .content.cli import group as pages_group
 from .extensions import db
 from .models import Role
 from .models import User
+from .translate import cli as translate_cli
 
 users = AppGroup("users", help="Manage staff accounts.")
 ROLES = [role.value for role in Role]
@@ -112,3 +113,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
     app.cli.add_command(pages_group)
+    app.cli.add_command(translate_cli.translate)

@@ -25,6 +25,7 @@ from flask_babel import refresh
 from flask_login import current_user
 
 from .extensions import babel
+from .translate import loader as translate_loader
 
 COOKIE = "locale"
 
@@ -180,6 +181,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", babel_name(app.extensions["atrium.locales"][0]))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_ROOT"])
     babel.init_app(app, locale_selector=select_babel_locale)
+    translate_loader.init_app(app, babel)  # catalog fallbacks: pt_BR → pt, zh_Hant → zh_Hant_TW
 
     @app.context_processor
     def locale_context() -> dict:

@@ -1,0 +1,181 @@
+"""The translation dashboard in the admin: who sees it, and that it shows what the CLI says."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import factories
+import pytest
+from flask import Blueprint
+from flask import Flask
+from flask_admin import Admin
+from translate_fixtures import make_project
+
+from atrium.admin.translations import TranslationDashboard
+from atrium.extensions import db as db_module
+
+URL = "/admin/translations/"
+
+
+def add_dashboard(app: Flask) -> None:
+    """The dashboard on a small Flask-Admin, unless the app's admin already has it."""
+    admins = app.extensions.get("admin", [])
+    if any(isinstance(view, TranslationDashboard) for a in admins for view in a._views):
+        return
+    admin = Admin(app, name="Atrium", url="/admin")
+    admin.add_view(
+        TranslationDashboard(name="Translations", endpoint="translations", url="translations")
+    )
+
+
+@pytest.fixture
+def project(tmp_path) -> dict[str, str]:
+    project = make_project(tmp_path)
+    german = Path(project["PAGES_ROOT"]) / "de" / "index.md"
+    german.write_text("# Startseite\n", encoding="utf-8")  # stale: never marked
+    return project
+
+
+@pytest.fixture
+def app(make_app, project) -> Flask:
+    app = make_app(**project)
+    add_dashboard(app)
+    return app
+
+
+def log_in(client, db, role: str, **fields) -> None:
+    user = factories.user(role=role, **fields)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def test_anonymous_visitors_are_refused_without_a_login_page(make_app, project):
+    app = make_app(**project)
+    add_dashboard(app)
+    if "admin_auth.login" in app.view_functions:
+        pytest.skip("the app has a staff login page: see the next test")
+    assert app.test_client().get(URL).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(make_app, project):
+    app = make_app(**project)
+    if "admin_auth.login" not in app.view_functions:
+        login_page = Blueprint("admin_auth", __name__)
+        login_page.add_url_rule("/admin/login/", "login", lambda: "log in here")
+        app.register_blueprint(login_page)
+    add_dashboard(app)
+    response = app.test_client().get(URL + "?locale=de")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/?next=")
+    assert "next=/admin/translations/?locale%3Dde" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("role", "active"), [("viewer", True), ("editor", True), ("admin", False)])
+def test_other_roles_and_inactive_staff_are_refused(app, client, db, role, active):
+    log_in(client, db, role, active=active)
+    # An inactive account is not logged in at all: it goes where anonymous visitors go.
+    login_page = "admin_auth.login" in app.view_functions
+    expected = 403 if active or not login_page else 302
+    assert client.get(URL).status_code == expected
+    assert client.get(URL + "de.po").status_code == expected
+    assert client.get(URL + "messages.pot").status_code == expected
+
+
+def figures(html: str, locale: str) -> dict[str, str]:
+    row = re.search(rf'<tr data-locale="{locale}">(.*?)</tr>', html, re.S)
+    assert row, f"no row for {locale}"
+    return dict(re.findall(r'class="([a-z-]+)">([^<]*)<', row.group(1)))
+
+
+@pytest.mark.parametrize("role", ["translator", "admin"])
+def test_dashboard_shows_what_flask_translate_status_says(app, client, db, runner, role):
+    log_in(client, db, role)
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.text
+
+    result = runner.invoke(args=["translate", "status", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [entry["locale"] for entry in report["locales"]] == ["en", "de"]
+    for entry in report["locales"]:
+        strings, pages = entry["strings"], entry["pages"]
+        assert figures(html, entry["locale"]) == {
+            "strings-translated": str(strings["translated"]),
+            "strings-total": str(strings["total"]),
+            "strings-percent": str(strings["percent"]),
+            "strings-fuzzy": str(strings["fuzzy"]),
+            "strings-untranslated": str(strings["untranslated"]),
+            "pages-translated": str(pages["translated"]),
+            "pages-total": str(pages["total"]),
+            "pages-percent": str(pages["percent"]),
+            "pages-missing": str(len(pages["missing"])),
+            "pages-stale": str(len(pages["stale"])),
+        }
+    german = report["locales"][1]
+    assert german["pages"]["missing"] == ["docs/api"]
+    assert german["pages"]["stale"] == ["index"]
+    # Links to the source page and to the translation on the site.
+    assert '<a href="/en/docs/api">' in html and '<a href="/de/docs/api">' in html
+    assert '<a href="/en/">' in html and '<a href="/de/">' in html
+    for msgid in german["strings"]["untranslated_ids"] + german["strings"]["fuzzy_ids"]:
+        assert f"<code>{msgid}</code>" in html
+    assert "2 untranslated strings" in html and "1 fuzzy string" in html
+
+
+@pytest.fixture
+def shipped(make_app):
+    """An app on the repository's own pages and catalogs."""
+    app = make_app()
+    add_dashboard(app)
+    return app
+
+
+def test_dashboard_speaks_the_staff_members_language(shipped):
+    client = shipped.test_client()
+    with shipped.app_context():
+        log_in(client, db_module, "translator")
+    client.set_cookie("locale", "de")
+    html = client.get(URL, headers={"Accept-Language": "de"}).text
+    assert "<h1>Übersetzungen</h1>" in html
+    assert "Fehlend" in html and "5 fehlende Seiten" in html
+
+
+def test_admin_strings_reach_zh_hant_tw_catalogs(shipped):
+    client = shipped.test_client()
+    with shipped.app_context():
+        log_in(client, db_module, "translator")
+    html = client.get(URL, headers={"Accept-Language": "zh-Hant"}).text
+    assert "首頁" in html  # Flask-Admin's "Home", from its zh_Hant_TW catalog
+
+
+def test_downloads(app, client, db, project):
+    log_in(client, db, "translator")
+    response = client.get(URL + "messages.pot")
+    assert response.status_code == 200
+    assert response.mimetype == "text/x-gettext-translation"
+    assert "filename=messages.pot" in response.headers["Content-Disposition"]
+    assert 'msgid "Only in the template"' in response.text
+
+    response = client.get(URL + "de.po")
+    assert response.status_code == 200
+    assert "filename=de.po" in response.headers["Content-Disposition"]
+    assert (
+        response.data
+        == (Path(project["TRANSLATIONS_ROOT"]) / "de" / "LC_MESSAGES" / "messages.po").read_bytes()
+    )
+    assert client.get(URL + "fr.po").status_code == 404
+    assert client.get(URL + "not-a-locale!.po").status_code == 404
+
+
+def test_dashboard_shows_a_catalog_it_cannot_read(client, db, project):
+    path = Path(project["TRANSLATIONS_ROOT"]) / "de" / "LC_MESSAGES" / "messages.po"
+    path.write_text(path.read_text() + 'msgstr "dangling\n', encoding="utf-8")
+    log_in(client, db, "translator")
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert f"The catalog cannot be read: {path}:29: syntax error" in response.text
