@@ -43,7 +43,7 @@ def test_status_counts_a_plural_once_and_fuzzy_apart(runner):
         "fuzzy": 1,
         "untranslated": 2,
         "percent": 50.0,
-        "fuzzy_ids": ["Welcome to Atrium"],
+        "fuzzy_ids": ["Page not found"],
         "untranslated_ids": ["Goodbye", "Only in the template"],
     }
 

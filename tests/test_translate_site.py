@@ -18,6 +18,7 @@ SHIPPED = ["ar", "de", "en", "es", "fr", "pt_BR", "zh_Hant"]
 
 
 def heading(html: str) -> str:
+    """The error page's title (a string the catalogs translate)."""
     return html.split("<h1>", 1)[1].split("</h1>", 1)[0]
 
 
@@ -25,32 +26,32 @@ def test_site_shows_a_newly_compiled_string(make_app, tmp_path):
     project = make_project(tmp_path)
     app = make_app(**project)
     client, runner = app.test_client(), app.test_cli_runner()
-    # The German "Welcome to Atrium" is fuzzy: not compiled, so the source shows.
+    # The German "Page not found" is fuzzy: not compiled, so the source shows.
     assert runner.invoke(args=["translate", "compile"]).exit_code == 0
-    assert heading(client.get("/de/").text) == "Welcome to Atrium"
+    assert heading(client.get("/de/no-such-page").text) == "Page not found"
 
     po = Path(project["TRANSLATIONS_ROOT"]) / "de" / "LC_MESSAGES" / "messages.po"
     po.write_text(
         po.read_text()
         .replace("#, fuzzy\n", "")
-        .replace('"Willkommen bei Atrium"', '"Herzlich willkommen bei Atrium"'),
+        .replace('"Seite nicht gefunden"', '"Diese Seite gibt es nicht"'),
         encoding="utf-8",
     )
     assert runner.invoke(args=["translate", "compile"]).exit_code == 0
     # Same process, same app: the new .mo is picked up without a restart.
-    assert heading(client.get("/de/").text) == "Herzlich willkommen bei Atrium"
+    assert heading(client.get("/de/no-such-page").text) == "Diese Seite gibt es nicht"
 
 
 @pytest.fixture
 def fallback_app(make_app, tmp_path):
     project = make_project(tmp_path, locales=("en", "pt-BR", "zh-Hant", "fr"))
     root = Path(project["TRANSLATIONS_ROOT"])
-    write_catalog(root, "pt", 'msgid "Welcome to Atrium"\nmsgstr "Bem-vindo ao Atrium"\n')
+    write_catalog(root, "pt", 'msgid "Page not found"\nmsgstr "Página não encontrada"\n')
     write_catalog(root, "pt_BR", 'msgid "Goodbye"\nmsgstr "Tchau"\n')
     write_catalog(
         root,
         "zh_Hant_TW",
-        'msgid "Welcome to Atrium"\nmsgstr "歡迎使用 Atrium"\n',
+        'msgid "Page not found"\nmsgstr "找不到頁面"\n',
         "nplurals=1; plural=0;",
     )
     app = make_app(**project)
@@ -62,14 +63,14 @@ def fallback_app(make_app, tmp_path):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("pt-BR", "Bem-vindo ao Atrium"),  # pt_BR lacks it: pt has it
-        ("zh-Hant", "歡迎使用 Atrium"),  # reaches a catalog named zh_Hant_TW
-        ("fr", "Welcome to Atrium"),  # no catalog at all: the source
+        ("pt-BR", "Página não encontrada"),  # pt_BR lacks it: pt has it
+        ("zh-Hant", "找不到頁面"),  # reaches a catalog named zh_Hant_TW
+        ("fr", "Page not found"),  # no catalog at all: the source
     ],
 )
 def test_catalog_fallbacks(fallback_app, lang, expected):
-    response = fallback_app.test_client().get(f"/{lang}/")
-    assert response.status_code == 200
+    response = fallback_app.test_client().get(f"/{lang}/no-such-page")
+    assert response.status_code == 404
     assert heading(response.text) == expected
 
 
@@ -77,9 +78,9 @@ def test_an_unreadable_mo_is_skipped(make_app, tmp_path):
     project = make_project(tmp_path)
     mo = Path(project["TRANSLATIONS_ROOT"]) / "de" / "LC_MESSAGES" / "messages.mo"
     mo.write_bytes(b"not a catalog")
-    response = make_app(**project).test_client().get("/de/")
-    assert response.status_code == 200
-    assert heading(response.text) == "Welcome to Atrium"
+    response = make_app(**project).test_client().get("/de/no-such-page")
+    assert response.status_code == 404
+    assert heading(response.text) == "Page not found"
 
 
 class NameForm(FlaskForm):

@@ -38,7 +38,7 @@ TEMPLATE = dedent(
     msgstr ""
 
     #: site/templates/content/home.html:4
-    msgid "Welcome to Atrium"
+    msgid "Page not found"
     msgstr ""
 
     #: site/views.py:5
@@ -68,8 +68,8 @@ GERMAN = dedent(
     msgstr "noch {count} Stück"
 
     #, fuzzy
-    msgid "Welcome to Atrium"
-    msgstr "Willkommen bei Atrium"
+    msgid "Page not found"
+    msgstr "Seite nicht gefunden"
 
     msgid "Goodbye"
     msgstr ""
