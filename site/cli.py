@@ -105,6 +105,23 @@ def seed_command(products: int, posts: int) -> None:
     click.echo(f"Added {products} products and {posts} posts.")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs from Redis, and schedule the periodic ones."""
+    from flask import current_app
+
+    from . import jobs
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException(
+            "flask worker needs REDIS_URL; without Redis, jobs run inside the web process."
+        )
+    jobs.work(url, burst=burst)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
+    app.cli.add_command(worker_command)

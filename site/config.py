@@ -35,7 +35,12 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "RATELIMIT_HEADERS_ENABLED": True,
     "INQUIRY_RETENTION_DAYS": 180,
-    "PROXY_FIX": None,  # e.g. "1,1,1,1,0" for x_for, x_proto, x_host, x_port, x_prefix
+    "PROXY_FIX": None,
+    "PUBLIC_URL": "http://127.0.0.1:5000",  # base of links in mail (no request to take it from)
+    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_PORT": 25,
+    "MAIL_DEFAULT_SENDER": "Atrium <noreply@example.com>",
+    "INQUIRY_NOTIFY_TO": None,  # None: every active admin and editor  # e.g. "1,1,1,1,0" for x_for, x_proto, x_host, x_port, x_prefix
 }
 
 
