@@ -108,6 +108,7 @@ def seed_command(products: int, posts: int) -> None:
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def worker_command(burst: bool) -> None:
     """Run background jobs from Redis, and schedule the periodic ones."""

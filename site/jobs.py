@@ -54,8 +54,13 @@ def _run_in_process(app: Flask, func: Callable[..., Any], args: tuple) -> None:
                 func(*args)
                 return
             except Exception:
-                log.warning("job %s failed (attempt %d of %d)", func.__name__, attempt,
-                            len(delays), exc_info=True)
+                log.warning(
+                    "job %s failed (attempt %d of %d)",
+                    func.__name__,
+                    attempt,
+                    len(delays),
+                    exc_info=True,
+                )
     log.error("job %s gave up after %d attempts", func.__name__, len(delays))
 
 

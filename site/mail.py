@@ -37,9 +37,7 @@ def staff_recipients() -> list[str]:
     if configured:
         return configured.replace(",", " ").split() if isinstance(configured, str) else configured
     roles = (Role.ADMIN.value, Role.EDITOR.value)
-    return list(
-        db.session.scalars(select(User.email).where(User.active, User.role.in_(roles)))
-    )
+    return list(db.session.scalars(select(User.email).where(User.active, User.role.in_(roles))))
 
 
 def notify_staff_of_inquiry(inquiry_id: int) -> None:
