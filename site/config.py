@@ -35,12 +35,12 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "RATELIMIT_HEADERS_ENABLED": True,
     "INQUIRY_RETENTION_DAYS": 180,
-    "PROXY_FIX": None,
+    "PROXY_FIX": None,  # proxies to trust, e.g. "x_for=1,x_proto=1,x_host=1" (security.py)
     "PUBLIC_URL": "http://127.0.0.1:5000",  # base of links in mail (no request to take it from)
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Atrium <noreply@example.com>",
-    "INQUIRY_NOTIFY_TO": None,  # None: every active admin and editor  # e.g. "1,1,1,1,0" for x_for, x_proto, x_host, x_port, x_prefix
+    "INQUIRY_NOTIFY_TO": None,  # None: every active admin and editor
 }
 
 
