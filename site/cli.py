@@ -125,6 +125,9 @@ def worker_command(burst: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from . import datacopy
+
+    datacopy.init_app(app)
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
     app.cli.add_command(worker_command)
