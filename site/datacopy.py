@@ -59,10 +59,12 @@ def copy_database(
         if target.dialect.name == "postgresql":
             for table in db.metadata.sorted_tables:
                 if "id" in table.c and table.c.id.autoincrement:
-                    writing.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                    ))
+                    writing.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
     return counts
 
 
@@ -76,27 +78,29 @@ def copy_command(url: str) -> None:
     from .config import _driver_url
 
     url = _driver_url(url)
-    target_app = create_app({"SQLALCHEMY_DATABASE_URI": url,
-                             "SECRET_KEY": current_app.config["SECRET_KEY"]})
+    target_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": current_app.config["SECRET_KEY"]}
+    )
     with target_app.app_context():
-        try:
-            upgrade(directory=target_app.extensions["migrate"].directory)
-        except OperationalError:
-            raise click.ClickException(f"Cannot reach {describe_database(url)}.") from None
         target = db.engine
+    try:
+        with target_app.app_context():
+            try:
+                upgrade(directory=target_app.extensions["migrate"].directory)
+            except OperationalError:
+                raise click.ClickException(f"Cannot reach {describe_database(url)}.") from None
         with target.connect() as connection:
             for table in db.metadata.sorted_tables:
                 if connection.scalar(sa.select(sa.func.count()).select_from(table)):
                     raise click.ClickException(
                         f"The target database is not empty (table {table.name} has rows)."
                     )
-    source = db.engine
-    with source.connect() as connection:
-        total = sum(
-            connection.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in db.metadata.sorted_tables
-        )
-    try:
+        source = db.engine
+        with source.connect() as connection:
+            total = sum(
+                connection.scalar(sa.select(sa.func.count()).select_from(t))
+                for t in db.metadata.sorted_tables
+            )
         with click.progressbar(length=total, label="Copying") as bar:
             counts = copy_database(source, target, progress=bar.update)
     finally:

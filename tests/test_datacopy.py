@@ -44,9 +44,10 @@ def _copy_and_check(source, target_url):
     target = sa.create_engine(target_url)
     assert _counts(target) == expected
     with target.connect() as connection:
-        assert connection.scalar(
-            sa.select(Category.parent_id).where(Category.slug == "pens")
-        ) is not None
+        assert (
+            connection.scalar(sa.select(Category.parent_id).where(Category.slug == "pens"))
+            is not None
+        )
     target.dispose()
     again = source.test_cli_runner().invoke(args=["db", "copy", "--to", target_url])
     assert again.exit_code == 1 and "not empty" in again.output
