@@ -83,8 +83,15 @@ def _derive(app: Flask) -> None:
     # An explicit storage URI: Flask-Limiter warns at start-up without one.
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     if redis_url:
-        config.setdefault("CACHE_TYPE", "RedisCache")
+        # Redis down must not take the site down: short timeouts, a cache that answers
+        # "miss", and rate limits that fall back to this process's memory (logged once).
+        timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        config.setdefault("CACHE_TYPE", "atrium.caching.ResilientRedisCache")
         config.setdefault("CACHE_REDIS_URL", redis_url)
+        config.setdefault("CACHE_OPTIONS", timeouts)
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", timeouts)
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     else:
         config.setdefault("CACHE_TYPE", "SimpleCache")
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 300)
