@@ -54,6 +54,8 @@ def _add_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", POLICY.format(nonce=csp_nonce()))
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith("/admin"):  # staff pages: never in a shared or disk cache
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
