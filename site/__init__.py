@@ -21,8 +21,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import extensions
     from . import health
     from . import i18n
+    from . import jobs
     from . import public
     from . import requestlog
+    from . import security
     from .config import configure
 
     # The instance folder (SQLite file, secret key, config.py) may be moved: tests, containers.
@@ -30,7 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=instance or None)
     configure(app, overrides=config)
     requestlog.init_app(app)
+    security.init_app(app)
     extensions.init_app(app)
+    jobs.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     for area in (health, content, public, admin, api):

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from . import audit
+from . import datacopy
 from . import seed
 from .content.cli import group as pages_group
 from .extensions import db
@@ -109,8 +110,27 @@ def seed_command(products: int, posts: int) -> None:
     click.echo(f"Added {products} products and {posts} posts.")
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs from Redis, and schedule the periodic ones."""
+    from flask import current_app
+
+    from . import jobs
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException(
+            "flask worker needs REDIS_URL; without Redis, jobs run inside the web process."
+        )
+    jobs.work(url, burst=burst)
+
+
 def init_app(app: Flask) -> None:
+    datacopy.init_app(app)
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
     app.cli.add_command(pages_group)
     app.cli.add_command(translate_cli.translate)
+    app.cli.add_command(worker_command)

@@ -35,7 +35,12 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "RATELIMIT_HEADERS_ENABLED": True,
     "INQUIRY_RETENTION_DAYS": 180,
-    "PROXY_FIX": None,  # e.g. "1,1,1,1,0" for x_for, x_proto, x_host, x_port, x_prefix
+    "PROXY_FIX": None,  # proxies to trust, e.g. "x_for=1,x_proto=1,x_host=1" (security.py)
+    "PUBLIC_URL": "http://127.0.0.1:5000",  # base of links in mail (no request to take it from)
+    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_PORT": 25,
+    "MAIL_DEFAULT_SENDER": "Atrium <noreply@example.com>",
+    "INQUIRY_NOTIFY_TO": None,  # None: every active admin and editor
 }
 
 
@@ -78,8 +83,15 @@ def _derive(app: Flask) -> None:
     # An explicit storage URI: Flask-Limiter warns at start-up without one.
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     if redis_url:
-        config.setdefault("CACHE_TYPE", "RedisCache")
+        # Redis down must not take the site down: short timeouts, a cache that answers
+        # "miss", and rate limits that fall back to this process's memory (logged once).
+        timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        config.setdefault("CACHE_TYPE", "atrium.caching.ResilientRedisCache")
         config.setdefault("CACHE_REDIS_URL", redis_url)
+        config.setdefault("CACHE_OPTIONS", timeouts)
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", timeouts)
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     else:
         config.setdefault("CACHE_TYPE", "SimpleCache")
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 300)

@@ -6,6 +6,7 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -33,6 +34,7 @@ csrf = CSRFProtect()
 login = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
 cache = Cache()
+mail = Mail()
 
 
 def init_app(app: Flask) -> None:
@@ -43,3 +45,4 @@ def init_app(app: Flask) -> None:
     login.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    mail.init_app(app)

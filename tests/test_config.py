@@ -46,7 +46,7 @@ def test_environment_overrides_instance_file(clean_env, tmp_path):
     assert app.config["INQUIRY_RETENTION_DAYS"] == 90
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example:5433/atrium"
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://cache.example:6379/0"
-    assert app.config["CACHE_TYPE"] == "RedisCache"
+    assert app.config["CACHE_TYPE"] == "atrium.caching.ResilientRedisCache"
     assert app.secret_key == "from-env"
 
 

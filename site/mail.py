@@ -1,0 +1,58 @@
+"""Outgoing mail (Flask-Mail over SMTP), written in the recipient's language.
+
+Mail is always sent from a job (see jobs.py), never inside a request: a slow or failing
+SMTP server must not slow a visitor down or lose what they sent.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_mail import Message
+from sqlalchemy import select
+
+from . import i18n
+from .extensions import db
+from .extensions import mail
+from .models import Inquiry
+from .models import Role
+from .models import User
+
+
+def send(to: list[str], subject: str, template: str, **context) -> None:
+    """Render `mail/<template>.txt` and `.html` and send them (the caller set the locale)."""
+    message = Message(
+        subject=subject,
+        recipients=to,
+        body=render_template(f"mail/{template}.txt", **context),
+        html=render_template(f"mail/{template}.html", **context),
+    )
+    mail.send(message)
+
+
+def staff_recipients() -> list[str]:
+    configured = current_app.config.get("INQUIRY_NOTIFY_TO")
+    if configured:
+        return configured.replace(",", " ").split() if isinstance(configured, str) else configured
+    roles = (Role.ADMIN.value, Role.EDITOR.value)
+    return list(db.session.scalars(select(User.email).where(User.active, User.role.in_(roles))))
+
+
+def notify_staff_of_inquiry(inquiry_id: int) -> None:
+    """Job: tell staff about a new contact-form message, in the language it was written in."""
+    inquiry = db.session.get(Inquiry, inquiry_id)
+    recipients = staff_recipients()
+    if inquiry is None or not recipients:
+        return
+    locale = inquiry.locale if inquiry.locale in i18n.supported() else i18n.default()
+    with force_locale(i18n.babel_name(locale)):
+        send(
+            recipients,
+            _("New message from %(name)s", name=inquiry.name),
+            "inquiry",
+            inquiry=inquiry,
+            lang=locale,
+            direction="rtl" if i18n.is_rtl(locale) else "ltr",
+        )

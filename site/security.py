@@ -1,0 +1,75 @@
+"""Security headers for every response (site, admin, API), and trust in the reverse proxy.
+
+The Content-Security-Policy allows scripts from our own origin and inline scripts that
+carry this request's nonce (`<script nonce="{{ csp_nonce() }}">`), nothing else: no CDN,
+no inline event handlers. Inline *styles* stay allowed (Flask-Admin's widgets set them;
+they cannot run code). Pages cached whole must not embed the nonce: ours have no inline
+script. HSTS and secure cookies follow the scheme the client used, which behind a proxy
+is known only when `PROXY_FIX` says how many proxies to trust (e.g. "x_for=1,x_proto=1").
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+from flask import Response
+from flask import g
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+POLICY = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def csp_nonce() -> str:
+    """This request's nonce, made on first use."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is `Secure` whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
+
+def _add_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", POLICY.format(nonce=csp_nonce()))
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith("/admin"):  # staff pages: never in a shared or disk cache
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _proxy_fix(setting: str | dict) -> dict[str, int]:
+    """`"x_for=1,x_proto=1"` (environment) or a mapping (instance/config.py)."""
+    if isinstance(setting, dict):
+        return {k: int(v) for k, v in setting.items()}
+    pairs = (item.split("=", 1) for item in setting.replace(" ", "").split(",") if item)
+    return {k: int(v) for k, v in pairs}
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **_proxy_fix(app.config["PROXY_FIX"]))
+    app.session_interface = SessionInterface()
+    app.after_request(_add_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,0 +1,89 @@
+"""Background jobs and mail: a new inquiry reaches staff by mail, through failures too."""
+
+import factories
+import pytest
+from smtp import SMTPServer
+from sqlalchemy import select
+
+from atrium import jobs
+from atrium import mail
+from atrium.extensions import db
+from atrium.models import Inquiry
+
+
+def _inquiry(app, **fields) -> int:
+    with app.app_context():
+        factories.user("editor@example.com", role="editor")
+        factories.user("viewer@example.com", role="viewer")
+        inquiry = Inquiry(
+            name=fields.get("name", "Zoë"),
+            email="zoe@example.com",
+            message=fields.get("message", "Hello"),
+            locale=fields.get("locale", "en"),
+        )
+        db.session.add(inquiry)
+        db.session.commit()
+        return inquiry.id
+
+
+def test_staff_receive_the_inquiry_with_the_visitors_text_escaped(make_app):
+    with SMTPServer() as smtp:
+        app = make_app(**smtp.config())
+        inquiry_id = _inquiry(app, message="<script>alert('x')</script>\nThanks!", locale="de")
+        with app.app_context():
+            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
+        jobs.wait(app)
+    [message] = smtp.inbox.messages
+    assert message["To"] == "editor@example.com"  # admins and editors, not viewers
+    assert "Zoë" in message["Subject"]
+    html = message.get_body(("html",)).get_content()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert 'lang="de"' in html
+    assert "<script>alert('x')</script>" in message.get_body(("plain",)).get_content()
+
+
+def test_a_failing_mail_server_is_retried_and_the_inquiry_kept(make_app):
+    with SMTPServer(fail_first=2) as smtp:
+        app = make_app(JOBS_RETRY_INTERVALS=[0.05, 0.05, 0.05], **smtp.config())
+        inquiry_id = _inquiry(app)
+        with app.app_context():
+            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
+        jobs.wait(app)
+    assert smtp.inbox.refused == 2
+    assert len(smtp.inbox.messages) == 1
+    with app.app_context():
+        assert db.session.scalar(select(Inquiry.message).where(Inquiry.id == inquiry_id))
+
+
+def test_configured_recipients_win(make_app):
+    with SMTPServer() as smtp:
+        app = make_app(INQUIRY_NOTIFY_TO="sales@example.com, boss@example.com", **smtp.config())
+        inquiry_id = _inquiry(app)
+        with app.app_context():
+            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
+        jobs.wait(app)
+    to = {a.strip() for a in smtp.inbox.messages[0]["To"].split(",")}
+    assert to == {"sales@example.com", "boss@example.com"}
+
+
+@pytest.mark.redis
+def test_with_redis_the_worker_sends_the_mail(make_app, redis_url):
+    from redis import Redis
+
+    Redis.from_url(redis_url).flushdb()
+    with SMTPServer() as smtp:
+        app = make_app(REDIS_URL=redis_url, **smtp.config())
+        inquiry_id = _inquiry(app)
+        with app.app_context():
+            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
+        assert smtp.inbox.messages == []  # queued, not sent by the web process
+        result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+        assert result.exit_code == 0, result.output
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_worker_without_redis_says_why(runner):
+    result = runner.invoke(args=["worker"])
+    assert result.exit_code == 1
+    assert "flask worker needs REDIS_URL" in result.output
