@@ -8,8 +8,6 @@ instead of skipping them; `.ci/run` sets `ATRIUM_REQUIRE_SERVICES=0` for its pla
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -19,48 +17,14 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
+from support import PG_URL
+from support import REDIS_URL
+from support import clear_atrium_env
+from support import ensure_database
+from support import require_service
 
 from atrium import create_app
 from atrium.extensions import db as _db
-
-PG_URL = os.environ.get("ATRIUM_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("REDIS_URL", "")  # read before any test clears the environment
-KEEP_ENV = {"ATRIUM_TEST_DATABASE_URL", "ATRIUM_REQUIRE_SERVICES"}
-REQUIRE_SERVICES = (
-    os.environ.get("ATRIUM_REQUIRE_SERVICES", "1" if os.environ.get("CI") == "true" else "0") == "1"
-)
-
-
-def clear_atrium_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's own settings must not leak into tests."""
-    for name in list(os.environ):
-        if (name.startswith("ATRIUM_") and name not in KEEP_ENV) or name in (
-            "DATABASE_URL",
-            "SECRET_KEY",
-            "REDIS_URL",
-        ):
-            monkeypatch.delenv(name)
-
-
-def require_service(name: str) -> None:
-    """Skip a test whose service is not configured; under CI that is a failure."""
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{name} is required under CI but is not configured")
-    pytest.skip(f"{name} is not configured")
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL test database if it does not exist yet."""
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.scalar(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
-            {"name": target.database},
-        )
-        if not exists:
-            connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -152,12 +116,3 @@ def redis_url() -> str:
     if not REDIS_URL:
         require_service("Redis (REDIS_URL)")
     return REDIS_URL
-
-
-def csrf_token(html: str) -> str:
-    """The CSRF token of the first form in a page."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "no CSRF token in the page"
-    return match.group(1)

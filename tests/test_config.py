@@ -8,7 +8,7 @@ from atrium.config import ConfigError
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    from conftest import clear_atrium_env
+    from support import clear_atrium_env
 
     clear_atrium_env(monkeypatch)
     return monkeypatch

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import csrf_token
 from pagetree import write_tree
 from sqlalchemy import select
+from support import csrf_token
 
 from atrium.extensions import db
 from atrium.models import Inquiry

@@ -2,10 +2,10 @@
 
 import pytest
 import sqlalchemy as sa
-from conftest import PG_URL
-from conftest import ensure_database
-from conftest import require_service
 from flask_migrate import upgrade
+from support import PG_URL
+from support import ensure_database
+from support import require_service
 
 from atrium import seed
 from atrium.extensions import db

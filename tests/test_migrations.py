@@ -4,11 +4,11 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest import PG_URL
-from conftest import ensure_database
-from conftest import require_service
 from flask_migrate import downgrade
 from flask_migrate import upgrade
+from support import PG_URL
+from support import ensure_database
+from support import require_service
 
 from atrium.extensions import db
 

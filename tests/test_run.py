@@ -9,9 +9,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import clear_atrium_env
 from sqlalchemy import func
 from sqlalchemy import select
+from support import clear_atrium_env
 
 from atrium import create_app
 from atrium.bootstrap import DatabaseUnavailable
