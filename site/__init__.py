@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import health
     from . import i18n
     from . import jobs
+    from . import notifications  # noqa: F401  (mails staff about new inquiries)
     from . import public
     from . import requestlog
     from . import security

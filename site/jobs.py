@@ -3,7 +3,7 @@
 Callers say `jobs.enqueue(send_inquiry_notification, inquiry.id)` after committing; the
 job function runs later with an app context, and is retried with back-off when it raises
 (mail servers fail). Without Redis (the embedded default) nothing needs a second service:
-a per-process thread pool runs the jobs, with the same retries; they are lost only if the
+a thread per job runs them in this process, with the same retries; they are lost only if the
 process stops first, which is the trade-off the README documents. With Redis, `flask worker`
 runs them, and `flask worker` also schedules the periodic jobs (the inquiry purge).
 """
@@ -11,10 +11,9 @@ runs them, and `flask worker` also schedules the periodic jobs (the inquiry purg
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask
@@ -38,14 +37,22 @@ def enqueue(func: Callable[..., Any], *args: Any) -> None:
             return
         except Exception:  # redis.RedisError and connection errors: degrade, don't fail
             _log_once(app, "Redis is unreachable: running jobs in this process")
-    executor: ThreadPoolExecutor = app.extensions["atrium.jobs"]
-    pending: set[Future] = app.extensions["atrium.jobs.pending"]
-    future = executor.submit(_run_in_process, app, func, args)
-    pending.add(future)
-    future.add_done_callback(pending.discard)
+    # A daemon thread: a job still waiting to retry never holds up the process's exit.
+    thread = threading.Thread(
+        target=_run_in_process, args=(app, func, args), name=f"job-{func.__name__}", daemon=True
+    )
+    app.extensions["atrium.jobs"].add(thread)
+    thread.start()
 
 
 def _run_in_process(app: Flask, func: Callable[..., Any], args: tuple) -> None:
+    try:
+        _attempt(app, func, args)
+    finally:
+        app.extensions["atrium.jobs"].discard(threading.current_thread())
+
+
+def _attempt(app: Flask, func: Callable[..., Any], args: tuple) -> None:
     delays = [0.0, *_retry_intervals(app)]
     for attempt, delay in enumerate(delays, start=1):
         time.sleep(delay)
@@ -66,8 +73,8 @@ def _run_in_process(app: Flask, func: Callable[..., Any], args: tuple) -> None:
 
 def wait(app: Flask, timeout: float = 30) -> None:
     """Block until the in-process jobs submitted so far are done (tests, shutdown)."""
-    for future in list(app.extensions["atrium.jobs.pending"]):
-        future.result(timeout=timeout)
+    for thread in list(app.extensions["atrium.jobs"]):
+        thread.join(timeout=timeout)
 
 
 #: Periodic jobs as (cron expression, function): run by `flask worker` through RQ's cron.
@@ -76,8 +83,6 @@ SCHEDULE: list[tuple[str, Callable[[], Any]]] = []
 
 def work(url: str, burst: bool = False) -> None:
     """The `flask worker` loop: RQ's worker, plus a thread that enqueues periodic jobs."""
-    import threading
-
     import click
     from redis import Redis
     from redis import RedisError
@@ -127,5 +132,4 @@ def _log_once(app: Flask, message: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("JOBS_RETRY_INTERVALS", [30, 120, 600, 1800, 3600])
-    app.extensions["atrium.jobs"] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="job")
-    app.extensions["atrium.jobs.pending"] = set()
+    app.extensions["atrium.jobs"] = set()  # the in-process jobs' threads still running

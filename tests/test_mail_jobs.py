@@ -1,4 +1,7 @@
-"""Background jobs and mail: a new inquiry reaches staff by mail, through failures too."""
+"""Background jobs and mail: a new inquiry reaches staff by mail, through failures too.
+
+Committing an inquiry queues the mail (site/notifications.py); nothing else is called.
+"""
 
 import factories
 import pytest
@@ -6,7 +9,6 @@ from smtp import SMTPServer
 from sqlalchemy import select
 
 from atrium import jobs
-from atrium import mail
 from atrium.extensions import db
 from atrium.models import Inquiry
 
@@ -30,8 +32,6 @@ def test_staff_receive_the_inquiry_with_the_visitors_text_escaped(make_app):
     with SMTPServer() as smtp:
         app = make_app(**smtp.config())
         inquiry_id = _inquiry(app, message="<script>alert('x')</script>\nThanks!", locale="de")
-        with app.app_context():
-            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
         jobs.wait(app)
     [message] = smtp.inbox.messages
     assert message["To"] == "editor@example.com"  # admins and editors, not viewers
@@ -47,8 +47,6 @@ def test_a_failing_mail_server_is_retried_and_the_inquiry_kept(make_app):
     with SMTPServer(fail_first=2) as smtp:
         app = make_app(JOBS_RETRY_INTERVALS=[0.05, 0.05, 0.05], **smtp.config())
         inquiry_id = _inquiry(app)
-        with app.app_context():
-            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
         jobs.wait(app)
     assert smtp.inbox.refused == 2
     assert len(smtp.inbox.messages) == 1
@@ -60,8 +58,6 @@ def test_configured_recipients_win(make_app):
     with SMTPServer() as smtp:
         app = make_app(INQUIRY_NOTIFY_TO="sales@example.com, boss@example.com", **smtp.config())
         inquiry_id = _inquiry(app)
-        with app.app_context():
-            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
         jobs.wait(app)
     to = {a.strip() for a in smtp.inbox.messages[0]["To"].split(",")}
     assert to == {"sales@example.com", "boss@example.com"}
@@ -75,8 +71,6 @@ def test_with_redis_the_worker_sends_the_mail(make_app, redis_url):
     with SMTPServer() as smtp:
         app = make_app(REDIS_URL=redis_url, **smtp.config())
         inquiry_id = _inquiry(app)
-        with app.app_context():
-            jobs.enqueue(mail.notify_staff_of_inquiry, inquiry_id)
         assert smtp.inbox.messages == []  # queued, not sent by the web process
         result = app.test_cli_runner().invoke(args=["worker", "--burst"])
         assert result.exit_code == 0, result.output
