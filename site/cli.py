@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from . import audit
 from . import seed
+from .content.cli import group as pages_group
 from .extensions import db
 from .models import Role
 from .models import User
@@ -108,3 +109,4 @@ def seed_command(products: int, posts: int) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
+    app.cli.add_command(pages_group)

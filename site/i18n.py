@@ -66,6 +66,13 @@ def is_rtl(tag: str) -> bool:
     return Locale.parse(babel_name(tag)).character_order == "right-to-left"
 
 
+@cache
+def display_name(tag: str) -> str:
+    """The locale's name in its own language: `de` → `Deutsch`, `pt-BR` → `português (Brasil)`."""
+    name = Locale.parse(babel_name(tag)).get_display_name(babel_name(tag)) or tag
+    return name[:1].upper() + name[1:]
+
+
 def supported() -> list[str]:
     """Canonical tags of the supported locales, the default first."""
     return current_app.extensions["atrium.locales"]

@@ -76,3 +76,13 @@ def render(text: str, *, trusted: bool = False) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow",
     )
+
+
+def render_page(text: str) -> tuple[str, list[dict]]:
+    """Trusted HTML for a repo page, and its headings as a table-of-contents tree.
+
+    The tokens are Python-Markdown's `toc_tokens`: dicts with level, id, name, children.
+    """
+    converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    html = converter.convert(text or "")
+    return html, list(getattr(converter, "toc_tokens", []))

@@ -1,7 +1,18 @@
-"""public: filled in by its own issue."""
+"""Public views of the database: news, products, the contact form, and site search."""
 
+from flask import Blueprint
 from flask import Flask
+
+from .. import i18n
+
+bp = Blueprint("public", __name__, url_prefix="/<lang>")
+i18n.use_url_prefix(bp)
+
+from . import contact  # noqa: E402,F401
+from . import news  # noqa: E402,F401
+from . import products  # noqa: E402,F401
+from . import search  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    pass
+    app.register_blueprint(bp)

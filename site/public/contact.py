@@ -1,0 +1,64 @@
+"""`/<lang>/contact`: the contact form, stored as an Inquiry, then a thank-you page.
+
+CSRF is checked by the form itself (the view is exempt from the global check), so an
+expired token shows the form again with what was typed and a message, status 400. A
+filled honeypot gets the thank-you page but stores nothing. POSTs are rate-limited.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+
+from .. import i18n
+from ..extensions import csrf
+from ..extensions import db
+from ..extensions import limiter
+from ..models import Inquiry
+from . import bp
+from .forms import ContactForm
+
+log = logging.getLogger(__name__)
+
+#: Per client address; generous for people, tight for scripts.
+CONTACT_LIMIT = "5 per minute;30 per day"
+
+
+@bp.route("/contact", methods=["GET", "POST"], endpoint="contact")
+@csrf.exempt
+@limiter.limit(CONTACT_LIMIT, methods=["POST"])
+def contact():
+    form = ContactForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            if form.website.data:
+                log.info("contact form honeypot filled; nothing stored")
+            else:
+                db.session.add(
+                    Inquiry(
+                        name=form.name.data.strip(),
+                        email=form.email.data.strip().lower(),
+                        message=form.message.data.strip(),
+                        locale=i18n.current(),
+                    )
+                )
+                db.session.commit()
+            return redirect(url_for("public.contact_thanks"), code=303)
+        status = 400 if "csrf_token" in form.errors else 422
+        if "csrf_token" in form.errors:
+            form.form_errors.append(
+                _("The form expired. Please check your message and send it again.")
+            )
+    response = render_template("public/contact.html", form=form)
+    return response, status, {"Cache-Control": "private, no-store"}
+
+
+@bp.get("/contact/thanks", endpoint="contact_thanks")
+def contact_thanks():
+    return render_template("public/contact_thanks.html")
