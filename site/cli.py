@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from . import audit
+from .api import cli as api_cli
 from . import seed
 from .content.cli import group as pages_group
 from .extensions import db
@@ -109,4 +110,5 @@ def seed_command(products: int, posts: int) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
+    app.cli.add_command(api_cli.tokens)
     app.cli.add_command(pages_group)

@@ -18,7 +18,6 @@ from flask import jsonify
 from flask import request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from werkzeug.exceptions import NotFound
 
 from ..errors import ApiError
 from ..extensions import csrf
@@ -61,8 +60,6 @@ def list_versions():
 
 def _unknown_version() -> None:
     """A 404 under /api/ for a version that does not exist names those that do."""
-    if not isinstance(request.routing_exception, NotFound):
-        return
     parts = request.path.split("/")
     if len(parts) > 2 and parts[1] == "api" and parts[2] and parts[2] not in VERSIONS:
         raise ApiError(
@@ -72,6 +69,7 @@ def _unknown_version() -> None:
                 version=parts[2],
                 versions=", ".join(VERSIONS),
             ),
+            title=_("Unknown API version"),
             versions=list(VERSIONS),
         )
 
@@ -108,7 +106,9 @@ def _refuse_bad_override() -> None:
         )
 
 
-def _check_api_request() -> None:
+def _check_api_request(endpoint: str | None, values: dict | None) -> None:
+    # An app-level URL preprocessor runs before any blueprint's (the site's `/<lang>/…`
+    # routes would otherwise take `/api/v9/…` for a page and 404 on the language).
     if request.path.startswith("/api/"):
         _unknown_version()
         _refuse_bad_override()
@@ -184,6 +184,6 @@ def init_app(app: Flask) -> None:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint, url_prefix=f"/api/{name}")
     csrf.exempt(index)
-    app.before_request(_check_api_request)
+    app.url_value_preprocessor(_check_api_request)
     app.wsgi_app = MethodOverride(app.wsgi_app)
     _cors(app)

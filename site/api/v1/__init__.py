@@ -2,8 +2,17 @@
 
 from flask import Blueprint
 from flask import Response
+from flask import g
 
 bp = Blueprint("api_v1", __name__)
+
+
+@bp.before_request
+def _fresh_request_state() -> None:
+    # An app context may outlive one request (tests, scripts): the caller's token and
+    # language are found anew for each request.
+    for name in ("api_token", "locale", "audit_actor"):
+        g.pop(name, None)
 
 
 @bp.after_request
