@@ -12,8 +12,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from . import audit
-from .api import cli as api_cli
 from . import seed
+from .api import cli as api_cli
 from .content.cli import group as pages_group
 from .extensions import db
 from .models import Role

@@ -15,9 +15,7 @@ def seed_demo(db: Any) -> None:
     db.session.commit()
 
 
-def token(
-    db: Any, *scopes: str, role: str = "editor", active: bool = True, **fields: Any
-) -> str:
+def token(db: Any, *scopes: str, role: str = "editor", active: bool = True, **fields: Any) -> str:
     """A new staff member's token with `scopes`; returns the secret."""
     owner = factories.user(role=role, active=active)
     row, secret = ApiToken.issue(owner, list(scopes), **fields)

@@ -51,8 +51,10 @@ def test_item_by_id_and_by_slug_alias_with_self_link(client, seeded):
     assert by_slug.json["links"]["self"] == f"/api/v1/products/{product_id}"
     by_id = client.get(f"/api/v1/products/{product_id}")
     assert by_id.json == by_slug.json
-    assert client.get("/api/v1/categories/kitchen").json["links"]["self"].startswith(
-        "/api/v1/categories/"
+    assert (
+        client.get("/api/v1/categories/kitchen")
+        .json["links"]["self"]
+        .startswith("/api/v1/categories/")
     )
 
 
@@ -158,7 +160,8 @@ def test_etag_is_per_representation(client, seeded):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/products/blue-mug?lang=de", "/api/v1/products?fields=id,name", "/api/v1/locales"]
+    "url",
+    ["/api/v1/products/blue-mug?lang=de", "/api/v1/products?fields=id,name", "/api/v1/locales"],
 )
 def test_if_none_match_answers_304_with_same_validators(client, seeded, url):
     first = client.get(url)
@@ -259,7 +262,9 @@ def test_pages_metadata_html_and_locales(client):
     assert "<h" in page.json["html"]
     assert "en" in page.json["locales"] and "fr" in page.json["locales"]
     assert page.json["links"]["self"] == "/api/v1/pages/docs/install"
-    again = client.get("/api/v1/pages/docs/install?lang=fr", headers={"If-None-Match": page.headers["ETag"]})
+    again = client.get(
+        "/api/v1/pages/docs/install?lang=fr", headers={"If-None-Match": page.headers["ETag"]}
+    )
     assert again.status_code == 304
 
 

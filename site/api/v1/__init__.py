@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask import Response
 from flask import g
+from flask import request
 
 bp = Blueprint("api_v1", __name__)
 
@@ -13,6 +14,13 @@ def _fresh_request_state() -> None:
     # language are found anew for each request.
     for name in ("api_token", "locale", "audit_actor"):
         g.pop(name, None)
+    from .query import check_no_nul
+
+    check_no_nul()
+    if "Authorization" in request.headers:
+        from .auth import current_token
+
+        current_token()  # a bad token is a 401 on every endpoint, public ones too (RFC 6750)
 
 
 @bp.after_request
@@ -31,5 +39,5 @@ from . import inquiries  # noqa: E402,F401
 from . import locales  # noqa: E402,F401
 from . import openapi  # noqa: E402,F401
 from . import pages  # noqa: E402,F401
-from . import products  # noqa: E402,F401
 from . import posts  # noqa: E402,F401
+from . import products  # noqa: E402,F401

@@ -48,9 +48,7 @@ def _challenge(error: str | None = None, description: str | None = None, scope: 
 def unauthorized(detail: str, error: str | None = "invalid_token") -> ApiError:
     # The challenge's description stays ASCII English (a header); the detail is translated.
     description = {"invalid_token": "The token is unknown, expired or revoked."}.get(error or "")
-    return ApiError(
-        401, detail, headers={"WWW-Authenticate": _challenge(error, description)}
-    )
+    return ApiError(401, detail, headers={"WWW-Authenticate": _challenge(error, description)})
 
 
 def bearer_secret() -> str | None:

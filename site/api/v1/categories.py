@@ -59,7 +59,9 @@ def _ancestors(category_id: int | None) -> set[int]:
     seen: set[int] = set()
     while category_id is not None and category_id not in seen:
         seen.add(category_id)
-        category_id = db.session.scalar(select(Category.parent_id).where(Category.id == category_id))
+        category_id = db.session.scalar(
+            select(Category.parent_id).where(Category.id == category_id)
+        )
     return seen
 
 

@@ -54,7 +54,19 @@ def json_body(*, merge_patch: bool = False) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise ApiError(400, _("The body must be a JSON object."), title=_("Malformed JSON"))
+    if _has_nul(data):  # PostgreSQL text cannot hold one
+        raise ApiError(400, _("The body must not contain NUL characters."))
     return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -77,7 +89,9 @@ def link_header(links: dict[str, str]) -> str:
 
 def cache_control(private: bool) -> str:
     # A token holder may see more (drafts): such answers must not sit in shared caches.
-    return "private, max-age=0, must-revalidate" if private else "public, max-age=0, must-revalidate"
+    return (
+        "private, max-age=0, must-revalidate" if private else "public, max-age=0, must-revalidate"
+    )
 
 
 def validated_response(

@@ -28,14 +28,26 @@ from .schemas import ProblemSchema
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 HEADERS = {
-    "ETag": {"description": "Strong validator of this representation.", "schema": {"type": "string"}},
+    "ETag": {
+        "description": "Strong validator of this representation.",
+        "schema": {"type": "string"},
+    },
     "Last-Modified": {"schema": {"type": "string"}},
     "Cache-Control": {"schema": {"type": "string"}},
     "Content-Language": {"description": "The translation(s) served.", "schema": {"type": "string"}},
-    "Deprecation": {"description": "Present when a field sent is deprecated.", "schema": {"type": "string"}},
-    "Sunset": {"description": "When the deprecated field or version stops.", "schema": {"type": "string"}},
+    "Deprecation": {
+        "description": "Present when a field sent is deprecated.",
+        "schema": {"type": "string"},
+    },
+    "Sunset": {
+        "description": "When the deprecated field or version stops.",
+        "schema": {"type": "string"},
+    },
 }
-LIST_HEADERS = {**HEADERS, "Link": {"description": "RFC 8288 page links.", "schema": {"type": "string"}}}
+LIST_HEADERS = {
+    **HEADERS,
+    "Link": {"description": "RFC 8288 page links.", "schema": {"type": "string"}},
+}
 ERRORS = {
     "304": {"description": "Not modified: the copy named by If-None-Match is current."},
     "default": {
@@ -74,7 +86,9 @@ def _list_parameters(resource: Resource) -> list[dict]:
             f"Items per page (default {DEFAULT_LIMIT}).",
             {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
         ),
-        _parameter("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 100000}),
+        _parameter(
+            "page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 100000}
+        ),
         *_common(", ".join(spec.fields)),
         _parameter(
             "sort",
@@ -119,7 +133,11 @@ def _add_resource(spec: APISpec, resource: Resource) -> None:
     name = resource.schema.__name__.removesuffix("Schema")
     spec.components.schema(name, schema=resource.schema)
     ref = f"#/components/schemas/{name}"
-    item = {"description": "The item.", "headers": HEADERS, "content": {"application/json": {"schema": {"$ref": ref}}}}
+    item = {
+        "description": "The item.",
+        "headers": HEADERS,
+        "content": {"application/json": {"schema": {"$ref": ref}}},
+    }
     read_public = resource.read_scope is None
     tag = resource.name
     list_ops: dict[str, Any] = {

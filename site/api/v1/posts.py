@@ -32,7 +32,6 @@ from .resource import Resource
 from .resource import filter_on
 from .resource import invalid
 from .resource import register
-from .resource import unique
 from .schemas import PREFIX
 from .schemas import PostInput
 from .schemas import PostSchema

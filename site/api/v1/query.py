@@ -49,9 +49,12 @@ def parse_bool(value: str) -> bool:
     raise ValueError(_("expected true or false"))
 
 
+MAX_INT = 2**31 - 1  # the database's INTEGER (PostgreSQL int4)
+
+
 def parse_int(value: str) -> int:
-    if not re.fullmatch(r"-?\d{1,18}", value):
-        raise ValueError(_("expected an integer"))
+    if not re.fullmatch(r"-?\d{1,10}", value) or abs(int(value)) > MAX_INT:
+        raise ValueError(_("expected an integer of at most 10 digits"))
     return int(value)
 
 
@@ -68,12 +71,18 @@ def parse_decimal(value: str) -> Decimal:
 def parse_datetime(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ValueError(_("expected an ISO 8601 date or date-time")) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not 1900 <= moment.year <= 9999:
+        raise ValueError(_("expected a year between 1900 and 9999"))
+    return moment
 
 
 def parse_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(_("contains a NUL character"))
     if len(value) > 200:
         raise ValueError(_("at most 200 characters"))
     return value
@@ -145,10 +154,15 @@ def parse_fields(allowed: Iterable[str]) -> tuple[str, ...] | None:
         raise bad_parameter("fields", _("expected a comma-separated list of field names"))
     unknown = [part for part in chosen if part not in allowed]
     if unknown:
-        raise bad_parameter(
-            "fields", _("unknown field %(name)s", name=unknown[0])
-        )
+        raise bad_parameter("fields", _("unknown field %(name)s", name=unknown[0]))
     return tuple(dict.fromkeys(chosen))
+
+
+def check_no_nul() -> None:
+    """No NUL character anywhere in the query (PostgreSQL text cannot hold one)."""
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            raise bad_parameter(name.replace("\x00", ""), _("contains a NUL character"))
 
 
 def check_only(allowed_params: Iterable[str]) -> None:
@@ -181,9 +195,7 @@ def parse_list(spec: QuerySpec) -> ListQuery:
             raise bad_parameter("q", _("at most 200 characters"))
     filters = []
     for name in request.args:
-        if name in ("limit", "page", "fields", "sort", "lang") or (
-            name == "q" and spec.searchable
-        ):
+        if name in ("limit", "page", "fields", "sort", "lang") or (name == "q" and spec.searchable):
             continue
         found = _FILTER_KEY.match(name)
         flt = spec.filters.get(found.group(1)) if found else None
@@ -206,7 +218,7 @@ def parse_list(spec: QuerySpec) -> ListQuery:
         filters.append((flt, operator, value))
     sort_text = _single("sort")
     sort = []
-    for key in (sort_text.split(",") if sort_text is not None else spec.default_sort):
+    for key in sort_text.split(",") if sort_text is not None else spec.default_sort:
         key = key.strip()
         descending = key.startswith("-")
         name = key.lstrip("-")

@@ -47,6 +47,7 @@ from .http import json_body
 from .http import link_header
 from .http import merge_patch
 from .http import validated_response
+from .query import MAX_INT
 from .query import ListQuery
 from .query import QuerySpec
 from .query import check_only
@@ -55,7 +56,6 @@ from .query import parse_fields
 from .query import parse_lang
 from .query import parse_list
 from .schemas import DEPRECATED
-from .schemas import PREFIX
 from .schemas import Ctx
 from .schemas import field_paths
 from .schemas import flatten_errors
@@ -210,9 +210,11 @@ def list_items(resource: Resource) -> Response:
 def find(resource: Resource, ref: str) -> Any:
     """A visible row by id or slug alias, or 404."""
     model = resource.model
-    if ref.isdigit() and len(ref) < 18:
+    if "\x00" in ref or len(ref) > 200:
+        ref = ""
+    if ref.isdigit() and int(ref) <= MAX_INT:
         clause = model.id == int(ref)
-    elif resource.lookup_slug:
+    elif resource.lookup_slug and ref:
         clause = resource.lookup_slug(ref)
     else:
         clause = None
@@ -220,9 +222,7 @@ def find(resource: Resource, ref: str) -> Any:
     if clause is not None:
         row = db.session.scalars(_where(resource, select(model)).where(clause)).first()
     if row is None:
-        raise ApiError(
-            404, _("There is no %(kind)s %(ref)s.", kind=resource.singular, ref=ref)
-        )
+        raise ApiError(404, _("There is no %(kind)s %(ref)s.", kind=resource.singular, ref=ref))
     return row
 
 
@@ -248,9 +248,7 @@ def item_response(resource: Resource, row_id: int, *, only=None, status: int = 2
         return _dump(resource, row, only, many=False)
 
     if status == 200:
-        response = validated_response(
-            etag, build, last_modified=stamp.updated_at, private=private
-        )
+        response = validated_response(etag, build, last_modified=stamp.updated_at, private=private)
     else:
         body, headers = build()
         response = jsonify(body)
@@ -283,7 +281,10 @@ def load(schema: type[Schema], data: dict, *, partial: bool = False) -> dict:
 def invalid(errors: list[dict[str, str]]) -> ApiError:
     return ApiError(
         422,
-        _("The request has invalid fields: %(names)s.", names=", ".join(e["field"] for e in errors)),
+        _(
+            "The request has invalid fields: %(names)s.",
+            names=", ".join(e["field"] for e in errors),
+        ),
         title=_("Invalid fields"),
         errors=errors,
     )
@@ -389,9 +390,7 @@ def register(bp: Blueprint, resource: Resource) -> None:
 
         _name(create_view, f"create_{one}")
         if resource.create_limit:
-            create_view = limiter.limit(resource.create_limit, override_defaults=False)(
-                create_view
-            )
+            create_view = limiter.limit(resource.create_limit, override_defaults=False)(create_view)
         bp.add_url_rule(f"/{name}", f"create_{one}", create_view, methods=["POST"])
     if "PUT" in resource.methods:
 

@@ -29,6 +29,7 @@ from ...models import PostStatus
 from .http import Deprecation
 
 PREFIX = "/api/v1"
+ID = validate.Range(min=1, max=2**31 - 1)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -140,9 +141,9 @@ class CategoryInput(Schema):
     class Meta:
         unknown = RAISE
 
-    slug = fields.String(required=True, validate=validate.Regexp(SLUG, error=_l("Not a slug.")))
+    slug = fields.String(required=True, validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))])
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    parent_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    parent_id = fields.Integer(allow_none=True, load_default=None, strict=True, validate=ID)
     translations = fields.Dict(
         keys=fields.String(),
         values=fields.Nested(CategoryTranslationInput),
@@ -200,7 +201,7 @@ class ProductInput(Schema):
         unknown = RAISE
 
     sku = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    slug = fields.String(required=True, validate=validate.Regexp(SLUG, error=_l("Not a slug.")))
+    slug = fields.String(required=True, validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))])
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=20_000))
     price = Money(required=True, validate=validate.Range(min=0, max=Decimal("9999999999.99")))
@@ -210,7 +211,7 @@ class ProductInput(Schema):
     )
     stock = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=10**9))
     published = fields.Boolean(load_default=False)
-    category_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    category_id = fields.Integer(allow_none=True, load_default=None, strict=True, validate=ID)
     translations = fields.Dict(
         keys=fields.String(),
         values=fields.Nested(ProductTranslationInput),
@@ -267,7 +268,7 @@ class PostInput(Schema):
     class Meta:
         unknown = RAISE
 
-    slug = fields.String(required=True, validate=validate.Regexp(SLUG, error=_l("Not a slug.")))
+    slug = fields.String(required=True, validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))])
     lang = fields.String(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     body = fields.String(load_default="", validate=validate.Length(max=100_000))
@@ -275,11 +276,14 @@ class PostInput(Schema):
         load_default=PostStatus.DRAFT.value,
         validate=validate.OneOf([s.value for s in PostStatus]),
     )
-    published_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    published_at = fields.AwareDateTime(
+        allow_none=True, load_default=None, validate=lambda d: 1900 <= d.year <= 9999
+    )
     translation_of = fields.Integer(
         allow_none=True,
         load_default=None,
         strict=True,
+        validate=ID,
         metadata={"description": "The id of a post this one translates (create only)."},
     )
 
@@ -312,9 +316,7 @@ class InquiryUpdateInput(Schema):
     class Meta:
         unknown = RAISE
 
-    status = fields.String(
-        required=True, validate=validate.OneOf([s.value for s in InquiryStatus])
-    )
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in InquiryStatus]))
 
 
 # --- locales and pages ----------------------------------------------------------------
