@@ -141,7 +141,10 @@ class CategoryInput(Schema):
     class Meta:
         unknown = RAISE
 
-    slug = fields.String(required=True, validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))])
+    slug = fields.String(
+        required=True,
+        validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))],
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     parent_id = fields.Integer(allow_none=True, load_default=None, strict=True, validate=ID)
     translations = fields.Dict(
@@ -201,7 +204,10 @@ class ProductInput(Schema):
         unknown = RAISE
 
     sku = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    slug = fields.String(required=True, validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))])
+    slug = fields.String(
+        required=True,
+        validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))],
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=20_000))
     price = Money(required=True, validate=validate.Range(min=0, max=Decimal("9999999999.99")))
@@ -268,7 +274,10 @@ class PostInput(Schema):
     class Meta:
         unknown = RAISE
 
-    slug = fields.String(required=True, validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))])
+    slug = fields.String(
+        required=True,
+        validate=[validate.Length(max=120), validate.Regexp(SLUG, error=_l("Not a slug."))],
+    )
     lang = fields.String(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     body = fields.String(load_default="", validate=validate.Length(max=100_000))

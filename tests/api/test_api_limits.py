@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import apihelp
 import pytest
+
+from . import apihelp
 
 
 @pytest.fixture
-def limited(make_app, db):
+def limited(other_app, db):
     # Built after `db`'s app: Flask-Limiter keeps `enabled` on its one (module-level) object.
-    return make_app(
+    return other_app(
         RATELIMIT_ENABLED=True,
         API_WRITE_LIMIT="2 per minute",
         API_TOKEN_LIMIT="4 per minute",
@@ -58,8 +59,8 @@ def test_limits_are_off_by_default_in_tests(client, db):
     assert [client.post("/api/v1/inquiries", json=body).status_code for _ in range(7)] == [201] * 7
 
 
-def test_cors_for_configured_origins_only(make_app):
-    client = make_app(CORS_ORIGINS="https://app.example.com").test_client()
+def test_cors_for_configured_origins_only(other_app):
+    client = other_app(CORS_ORIGINS="https://app.example.com").test_client()
     allowed = client.get("/api/v1/locales", headers={"Origin": "https://app.example.com"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
     assert "ETag" in allowed.headers["Access-Control-Expose-Headers"]

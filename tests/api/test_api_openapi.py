@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import apihelp
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -12,6 +11,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.specs.openapi.checks import status_code_conformance
+
+from . import apihelp
 
 ALL_SCOPES = (
     "products:write",
