@@ -10,7 +10,9 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import lazyload
 
+from ... import i18n
 from ...extensions import db
 from ...models import Category
 from ...models import CategoryTranslation
@@ -66,6 +68,23 @@ def _stamp() -> list[Any]:
         .where(ctr.category_id == Product.category_id)
         .scalar_subquery(),
     ]
+
+
+LOCALIZED = frozenset({"name", "description", "description_html", "lang", "locales"})
+
+
+def _load_options(only: tuple[str, ...] | None) -> list[Any]:
+    """Join the category only when it is shown; skip translations when nothing shown needs
+    them (no localized field, or the source language asked for and no `locales`)."""
+    if only is None:
+        return [joinedload(Product.category)]
+    options = []
+    if any(name.startswith("category") for name in only):
+        options.append(joinedload(Product.category))
+    localized = LOCALIZED.intersection(only)
+    if not localized or (i18n.current() == i18n.default() and "locales" not in localized):
+        options.append(lazyload(Product.translations))
+    return options
 
 
 def _visible() -> Any:
@@ -143,7 +162,7 @@ PRODUCTS = Resource(
     default_sort=("name",),
     search=_search,
     stamp=_stamp,
-    load_options=lambda: [joinedload(Product.category)],
+    load_options=_load_options,
     visible=_visible,
     write_scope="products:write",
     lookup_slug=lambda slug: Product.slug == slug,

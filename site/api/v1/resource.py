@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from functools import cached_property
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -73,7 +75,8 @@ class Resource:
     search: Callable[[str], Any] | None = None
     #: extra columns that change the representation (translations, embedded rows)
     stamp: Callable[[], list[Any]] = lambda: []
-    load_options: Callable[[], list[Any]] = lambda: []
+    #: loader options for the fields asked for (None: all), so sparse lists load less
+    load_options: Callable[[tuple[str, ...] | None], list[Any]] = lambda only: []
     #: a WHERE clause for what the caller may see (None: everything)
     visible: Callable[[], Any] = lambda: None
     list_where: Callable[[], Any] | None = None  # lists only (posts: one per language)
@@ -89,12 +92,13 @@ class Resource:
     create_public: bool = False
     create_limit: Callable[[], str] | None = None
     methods: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    _stamp_columns: list[Any] | None = field(default=None, repr=False)
 
     @property
     def tag(self) -> str:
         return self.name[0]
 
-    @property
+    @cached_property
     def spec(self) -> QuerySpec:
         return QuerySpec(
             fields=field_paths(self.schema),
@@ -105,8 +109,14 @@ class Resource:
         )
 
 
+@lru_cache(maxsize=512)
+def _schema_for(schema: type[Schema], only: tuple[str, ...] | None) -> Schema:
+    # marshmallow 4 schemas hold no per-call state (context is a contextvar): reuse them.
+    return schema(only=only) if only else schema()
+
+
 def _schema(resource: Resource, only: tuple[str, ...] | None) -> Schema:
-    return resource.schema(only=only) if only else resource.schema()
+    return _schema_for(resource.schema, only)
 
 
 def _where(resource: Resource, stmt: Select, query: ListQuery | None = None) -> Select:
@@ -123,8 +133,16 @@ def _where(resource: Resource, stmt: Select, query: ListQuery | None = None) -> 
 
 
 def _stamp_columns(resource: Resource) -> list[Any]:
-    model = resource.model
-    return [model.id, model.version, model.updated_at, *resource.stamp()]
+    """The validator's columns; SQL constructs, made once (they depend on no request)."""
+    if resource._stamp_columns is None:
+        model = resource.model
+        resource._stamp_columns = [model.id, model.version, model.updated_at, *resource.stamp()]
+    return resource._stamp_columns
+
+
+def _core(stmt: Any) -> list[Any]:
+    """Rows of a column query, without the ORM's per-row work (validators only)."""
+    return db.session.connection().execute(stmt).all()
 
 
 def _private() -> bool:
@@ -153,28 +171,43 @@ def _page_url(page: int) -> str:
     return f"{request.path}?{urlencode(args)}"
 
 
+def _conditional_request() -> bool:
+    return bool(request.if_none_match or request.if_modified_since)
+
+
 def list_items(resource: Resource) -> Response:
+    """A page of items. A conditional request first reads only the validators (and may end
+    in a 304); an unconditional one reads rows and validators in one query."""
     if resource.read_scope:
         auth.require_scope(resource.read_scope)
     query = parse_list(resource.spec)
-    columns = _stamp_columns(resource)
-    stmt = _where(resource, select(*columns), query)
+    model = resource.model
+    extra = _stamp_columns(resource)[3:]
+    conditional = _conditional_request()
+    stmt = select(*_stamp_columns(resource)) if conditional else select(model, *extra)
+    stmt = _where(resource, stmt, query)
     if resource.list_where:
         stmt = stmt.where(resource.list_where())
     order = []
     for key, descending in query.sort:
         column = resource.sort_columns[key]
         order.append(column.desc() if descending else column.asc())
-    order.append(resource.model.id.asc())
+    order.append(model.id.asc())
     stmt = stmt.order_by(*order).limit(query.limit + 1).offset((query.page - 1) * query.limit)
-    stamps = db.session.execute(stmt).all()
+    if conditional:
+        stamps = _core(stmt)
+        rows = None
+    else:
+        found = db.session.execute(stmt.options(*resource.load_options(query.fields))).all()
+        rows = [row[0] for row in found]
+        stamps = [(r[0].id, r[0].version, r[0].updated_at, *r[1:]) for r in found]
     has_next = len(stamps) > query.limit
-    stamps = stamps[: query.limit]
+    stamps = [tuple(stamp) for stamp in stamps[: query.limit]]
     private = _private()
     lang = i18n.current()
     canonical = sorted(request.args.items(multi=True))
-    etag = "L." + etag_for(resource.name, lang, private, canonical, *map(tuple, stamps))
-    last_modified = max((row.updated_at for row in stamps), default=None)
+    etag = "L." + etag_for(resource.name, lang, private, canonical, *stamps)
+    last_modified = max((stamp[2] for stamp in stamps), default=None)
     links = {
         "self": _page_url(query.page),
         "first": _page_url(1),
@@ -183,17 +216,8 @@ def list_items(resource: Resource) -> Response:
     }
 
     def build():
-        ids = [row.id for row in stamps]
-        rows = []
-        if ids:
-            loaded = db.session.scalars(
-                select(resource.model)
-                .where(resource.model.id.in_(ids))
-                .options(*resource.load_options())
-            ).all()
-            by_id = {row.id: row for row in loaded}
-            rows = [by_id[i] for i in ids if i in by_id]
-        data, headers = _dump(resource, rows, query.fields, many=True)
+        items = rows[: query.limit] if rows is not None else _load(resource, stamps, query)
+        data, headers = _dump(resource, items, query.fields, many=True)
         headers["Link"] = link_header(links)
         body = {
             "data": data,
@@ -205,6 +229,20 @@ def list_items(resource: Resource) -> Response:
     response = validated_response(etag, build, last_modified=last_modified, private=private)
     announce(response, _deprecations(resource, query.fields))
     return response
+
+
+def _load(resource: Resource, stamps: list[tuple], query: ListQuery) -> list[Any]:
+    """The rows of a page whose validators were read first, in their order."""
+    ids = [stamp[0] for stamp in stamps]
+    if not ids:
+        return []
+    loaded = db.session.scalars(
+        select(resource.model)
+        .where(resource.model.id.in_(ids))
+        .options(*resource.load_options(query.fields))
+    ).all()
+    by_id = {row.id: row for row in loaded}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def find(resource: Resource, ref: str) -> Any:
@@ -233,16 +271,17 @@ def item_etag(resource: Resource, stamp: Any, only: Any, private: bool) -> str:
 
 def item_response(resource: Resource, row_id: int, *, only=None, status: int = 200) -> Response:
     private = _private()
-    stamp = db.session.execute(
-        select(*_stamp_columns(resource)).where(resource.model.id == row_id)
-    ).one()
+    found = _core(select(*_stamp_columns(resource)).where(resource.model.id == row_id))
+    if not found:
+        raise ApiError(404, _("There is no %(kind)s %(ref)s.", kind=resource.singular, ref=row_id))
+    stamp = found[0]
     etag = item_etag(resource, stamp, only, private)
 
     def build():
         row = db.session.scalars(
             select(resource.model)
             .where(resource.model.id == row_id)
-            .options(*resource.load_options())
+            .options(*resource.load_options(only))
             .execution_options(populate_existing=True)
         ).one()
         return _dump(resource, row, only, many=False)

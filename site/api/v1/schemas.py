@@ -51,9 +51,19 @@ DEPRECATED: dict[tuple[str, str], Deprecation] = {
 
 def localized(obj: Any, name: str) -> str:
     ctx = Ctx.get()
+    if ctx["lang"] == ctx["source"]:  # the row's own text: no need to load translations
+        ctx["served"].add(ctx["source"])
+        return getattr(obj, name)
     value, used = obj.translated(name, ctx["lang"])
     ctx["served"].add(used or ctx["source"])
     return value
+
+
+def _served(obj: Any, name: str) -> str:
+    ctx = Ctx.get()
+    if ctx["lang"] == ctx["source"]:
+        return ctx["source"]
+    return obj.translated(name, ctx["lang"])[1] or ctx["source"]
 
 
 class _Computed:
@@ -123,7 +133,7 @@ class CategorySchema(Stamped):
     name = ComputedString(lambda c: localized(c, "name"), metadata={"description": "Localized."})
     parent_id = fields.Integer(allow_none=True)
     lang = ComputedString(
-        lambda c: c.translated("name", Ctx.get()["lang"])[1] or Ctx.get()["source"],
+        lambda c: _served(c, "name"),
         metadata={"description": "The locale of the localized fields served."},
     )
     locales = ComputedList(_locales, fields.String(), metadata={"description": "Translations."})
@@ -184,7 +194,7 @@ class ProductSchema(Stamped):
         metadata={"deprecated": True, "description": "Deprecated: use category.slug."},
     )
     lang = ComputedString(
-        lambda p: p.translated("name", Ctx.get()["lang"])[1] or Ctx.get()["source"],
+        lambda p: _served(p, "name"),
         metadata={"description": "The locale of the localized fields served."},
     )
     locales = ComputedList(_locales, fields.String(), metadata={"description": "Translations."})
