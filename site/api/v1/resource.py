@@ -183,17 +183,25 @@ def list_items(resource: Resource) -> Response:
     query = parse_list(resource.spec)
     model = resource.model
     extra = _stamp_columns(resource)[3:]
-    conditional = _conditional_request()
-    stmt = select(*_stamp_columns(resource)) if conditional else select(model, *extra)
-    stmt = _where(resource, stmt, query)
-    if resource.list_where:
-        stmt = stmt.where(resource.list_where())
     order = []
     for key, descending in query.sort:
         column = resource.sort_columns[key]
         order.append(column.desc() if descending else column.asc())
     order.append(model.id.asc())
-    stmt = stmt.order_by(*order).limit(query.limit + 1).offset((query.page - 1) * query.limit)
+    # The page's ids first, then its validator columns for those rows only (computed for
+    # every matching row, correlated subqueries would make a long list slow).
+    page = _where(resource, select(model.id), query)
+    if resource.list_where:
+        page = page.where(resource.list_where())
+    page = (
+        page.order_by(*order)
+        .limit(query.limit + 1)
+        .offset((query.page - 1) * query.limit)
+        .subquery()
+    )
+    conditional = _conditional_request()
+    stmt = select(*_stamp_columns(resource)) if conditional else select(model, *extra)
+    stmt = stmt.join(page, page.c.id == model.id).order_by(*order)
     if conditional:
         stamps = _core(stmt)
         rows = None
