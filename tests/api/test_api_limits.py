@@ -82,3 +82,35 @@ def test_cors_for_configured_origins_only(other_app):
 def test_no_cors_without_configured_origins(client):
     response = client.get("/api/v1/locales", headers={"Origin": "https://app.example.com"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.mark.redis
+def test_limits_live_in_redis_when_configured(other_app, db, redis_url):
+    import uuid
+
+    import redis
+
+    prefix = f"atrium-test-{uuid.uuid4().hex}"
+    app = other_app(
+        RATELIMIT_ENABLED=True,
+        REDIS_URL=redis_url,
+        RATELIMIT_KEY_PREFIX=prefix,
+        API_INQUIRY_LIMIT="1 per minute",
+    )
+    store = redis.Redis.from_url(redis_url)
+    try:
+        body = {"name": "Ada", "email": "ada@example.com", "message": "Hi"}
+        assert app.test_client().post("/api/v1/inquiries", json=body).status_code == 201
+        assert store.keys(f"*{prefix}*"), "the hit was not counted in Redis"
+        # Another worker (a second client and app on the same Redis) sees the same count.
+        second = other_app(
+            RATELIMIT_ENABLED=True,
+            REDIS_URL=redis_url,
+            RATELIMIT_KEY_PREFIX=prefix,
+            API_INQUIRY_LIMIT="1 per minute",
+        )
+        assert second.test_client().post("/api/v1/inquiries", json=body).status_code == 429
+    finally:
+        for key in store.keys(f"*{prefix}*"):
+            store.delete(key)
+        store.close()
