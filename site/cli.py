@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email
 from flask import Flask
 from flask.cli import AppGroup
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from . import audit
@@ -90,6 +91,7 @@ def set_password(email: str, password_stdin: bool) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--products", default=0, type=click.IntRange(min=0), help="Generated products.")
 @click.option("--posts", default=0, type=click.IntRange(min=0), help="Generated news posts.")
 def seed_command(products: int, posts: int) -> None:

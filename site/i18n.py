@@ -21,6 +21,7 @@ from flask import current_app
 from flask import g
 from flask import has_request_context
 from flask import request
+from flask_babel import refresh
 from flask_login import current_user
 
 from .extensions import babel
@@ -67,10 +68,11 @@ def is_rtl(tag: str) -> bool:
 
 
 @cache
-def display_name(tag: str) -> str:
-    """The locale's name in its own language: `de` → `Deutsch`, `pt-BR` → `português (Brasil)`."""
-    name = Locale.parse(babel_name(tag)).get_display_name(babel_name(tag)) or tag
-    return name[:1].upper() + name[1:]
+def display_name(tag: str, in_tag: str | None = None) -> str:
+    """A locale's name, in its own language by default: `de` → `Deutsch`; (`en`, `de`) →
+    `Englisch`; `pt-BR` → `Português (Brasil)`."""
+    name = Locale.parse(babel_name(tag)).get_display_name(babel_name(in_tag or tag)) or tag
+    return name[:1].upper() + name[1:] if not in_tag else name
 
 
 def supported() -> list[str]:
@@ -163,6 +165,8 @@ def use_url_prefix(bp: Blueprint) -> None:
         lang = (values or {}).pop("lang", None)
         if lang not in supported():
             abort(404)
+        if g.get("locale", lang) != lang:
+            refresh()  # an app context shared by several requests (tests) keeps Babel's cache
         g.locale = lang
 
     @bp.url_defaults

@@ -95,7 +95,8 @@ def make_app(
     """Build isolated apps: `make_app(PAGES_ROOT=…)`; each shares this test's database."""
     clear_atrium_env(monkeypatch)
     url = PG_URL or f"sqlite:///{tmp_path / 'test.db'}"
-    built: list[Flask] = []
+    built: list[Flask] = []  # apps on this test's database
+    every: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
         config = {
@@ -107,6 +108,7 @@ def make_app(
         }
         config.update(overrides)
         app = create_app(config)
+        every.append(app)
         if config["SQLALCHEMY_DATABASE_URI"] == url:  # another URL: the test's own database
             if not PG_URL and not built:
                 with app.app_context():
@@ -117,6 +119,9 @@ def make_app(
     yield build
     if built and PG_URL:
         _empty_tables(built[0])
+    for app in every:  # close pooled connections now, not when the collector finds them
+        with app.app_context():
+            _db.engine.dispose()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
+from atrium.extensions import db as _db
 from atrium.models import AuditEntry
 from atrium.models import Post
 from atrium.models import Product
@@ -96,10 +97,11 @@ def test_cli_writes_are_audited_without_the_password(runner, db):
     assert entry.changes["password_hash"] == "(redacted)"
 
 
-def test_seed_demo_once(runner, db):
+def test_seed_demo_once(runner, app):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
-    locales = set(db.session.scalars(select(Post.locale)))
+    with app.app_context():
+        locales = set(_db.session.scalars(select(Post.locale)))
     assert {"en", "de", "fr"} <= locales
     again = runner.invoke(args=["seed"])
     assert again.exit_code == 1 and "already has products" in again.output

@@ -1,7 +1,6 @@
 """`/` sends visitors to their language: cookie › Accept-Language › default, with Vary."""
 
 import pytest
-
 from pagetree import write_tree
 
 LOCALES = {

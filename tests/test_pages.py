@@ -6,11 +6,11 @@ import re
 import time
 
 import pytest
-
-from atrium.content import pages as page_index
 from pagetree import SITE
 from pagetree import edit
 from pagetree import write_tree
+
+from atrium.content import pages as page_index
 
 
 @pytest.fixture
@@ -69,7 +69,8 @@ def test_drafts_are_not_served(make_app, tmp_path):
 
 def test_folder_names_in_any_case_use_canonical_urls(make_app, tmp_path):
     root = write_tree(
-        tmp_path, {"en/index.md": "# Home\n", "pt-br/index.md": "# Início\n", "zh_hant/a.md": "# 甲\n"}
+        tmp_path,
+        {"en/index.md": "# Home\n", "pt-br/index.md": "# Início\n", "zh_hant/a.md": "# 甲\n"},
     )
     client = make_app(PAGES_ROOT=str(root)).test_client()
     assert "Início" in client.get("/pt-BR/").text
@@ -82,6 +83,7 @@ def test_missing_translation_shows_notice_source_lang_and_canonical(client):
     assert response.status_code == 200
     assert '<html lang="de"' in response.text
     assert "This page is not yet available in Deutsch" in response.text
+    assert "You are reading the original in Englisch." in response.text
     assert re.search(r'<article class="page" lang="en"', response.text)
     assert '<link rel="canonical" href="http://localhost/en/pricing">' in response.text
     assert "Cheap." in response.text
@@ -207,6 +209,7 @@ def test_conditional_get_answers_304(client):
     assert etag.startswith('"') and not etag.startswith("W/")
     assert first.headers["Last-Modified"]
     assert "must-revalidate" in first.headers["Cache-Control"]
+    assert "Set-Cookie" not in first.headers  # shareable by a caching proxy
     again = client.get("/en/about", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""
@@ -215,15 +218,30 @@ def test_conditional_get_answers_304(client):
     assert client.get("/de/about", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_head_request_has_headers_without_body(client):
+    response = client.head("/en/about")
+    assert response.status_code == 200
+    assert response.headers["ETag"] and response.data == b""
+
+
 def test_edited_page_shows_up_without_restart(client, root):
     first = client.get("/en/about")
     assert "We are a team." in first.text
-    edit(root / "en" / "about.md", "---\ntitle: About us\nnav: true\n---\n# About us\n\nNew text.\n")
+    edit(
+        root / "en" / "about.md", "---\ntitle: About us\nnav: true\n---\n# About us\n\nNew text.\n"
+    )
     time.sleep(1.1)
     second = client.get("/en/about", headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert "New text." in second.text
     assert second.headers["ETag"] != first.headers["ETag"]
+
+
+def test_edited_title_shows_in_other_pages_sidebar(client, root):
+    assert ">Configure<" in client.get("/en/docs/install").text
+    edit(root / "en" / "docs" / "configure.md", "---\ntitle: Set up\norder: 2\n---\n# Set up\n")
+    time.sleep(1.1)
+    assert ">Set up<" in client.get("/en/docs/install").text
 
 
 def test_new_and_removed_pages_show_up_without_restart(client, root):
@@ -272,7 +290,7 @@ def test_page_contract_for_other_areas(app):
     with app.app_context():
         home = page_index.get_page("en", "index")
         assert home.path == "" and home.title == "Home"
-        assert page_index.get_page("en", "/docs/") .path == "docs"
+        assert page_index.get_page("en", "/docs/").path == "docs"
         assert page_index.get_page("de", "pricing") is None
         page, served = page_index.find_page("de", "pricing")
         assert (page.locale, served) == ("en", "en")
@@ -283,6 +301,13 @@ def test_page_contract_for_other_areas(app):
         assert install.meta["order"] == 1
         assert "Python." in install.html and "## Steps" in install.body
         assert install.updated.tzinfo is not None
+
+
+def test_unknown_template_falls_back_to_the_page_template(make_app, tmp_path):
+    root = write_tree(tmp_path, {"en/a.md": "---\ntemplate: fancy\n---\n# Still shown\n"})
+    response = make_app(PAGES_ROOT=str(root)).test_client().get("/en/a")
+    assert response.status_code == 200
+    assert "Still shown" in response.text
 
 
 def test_translation_of_header_is_accepted(make_app, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g
 from flask import request
 from flask import url_for
 
@@ -83,14 +82,14 @@ def alternates(path: str) -> list[tuple[str, str]]:
     return links
 
 
-def switch_urls() -> dict[str, str]:
+def switch_urls(given: dict[str, str] | None = None) -> dict[str, str]:
     """Where the language switcher sends each locale: the same page in that language.
 
-    A view sets `g.switch_urls` when the other languages' URLs differ (news slugs); by
-    default the locale prefix of the current path is swapped.
+    A view passes `switch_urls` to its template when the other languages' URLs differ
+    (news slugs); by default the locale prefix of the current path is swapped.
     """
-    if "switch_urls" in g:
-        return g.switch_urls
+    if given:
+        return given
     current = i18n.current()
     rest = request.path
     if rest.startswith("/" + current + "/") or rest == "/" + current:
@@ -100,9 +99,9 @@ def switch_urls() -> dict[str, str]:
     return {tag: "/" + tag + (rest or "/") for tag in i18n.supported()}
 
 
-def language_links() -> list[tuple[str, str, str]]:
+def language_links(given: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """(tag, name in its own language, switch URL that sets the cookie)."""
-    urls = switch_urls()
+    urls = switch_urls(given)
     return [
         (
             tag,
@@ -119,4 +118,10 @@ def template_context() -> dict:
         "main_nav": lambda: main_nav(i18n.current()),
         "language_links": language_links,
         "page_url": page_url,
+        "language_name": language_name,
     }
+
+
+def language_name(tag: str, in_tag: str) -> str:
+    """The name of locale `tag` in the language of `in_tag`: (`en`, `de`) → `Englisch`."""
+    return i18n.display_name(tag, in_tag)

@@ -3,7 +3,8 @@
 Public contract (call inside an app context; other areas, e.g. the API, rely on it):
 
 - `get_page(locale, path) -> Page | None`: the page of that locale, no fallback; None when
-  missing, a draft, or broken (malformed header, undecodable text).
+  missing, a draft, broken (malformed header, undecodable text), or at a path reserved for
+  the database views (`news`, `products`, `contact`, `search`).
 - `find_page(locale, path) -> (Page, served_locale) | None`: with fallback to the default
   (source) locale; `served_locale` is the locale of the page returned.
 - `page_locales(path) -> list[str]`: the locales that have a (published) translation.
@@ -14,17 +15,21 @@ for `docs/index.md`), other pages their file path without `.md` (`"docs/install"
 functions also accept `"index"` and `"docs/index"`, and leading/trailing slashes.
 
 A `Page` (a Flask-FlatPages `Page`) has `.path`, `.locale` (canonical BCP 47 tag), `.meta`
-(dict, the fenced YAML header), `.title` (header title, else the first heading), `.html`
-(rendered, trusted), `.body` (Markdown source without header), `.toc` (headings),
-`.updated` (aware UTC datetime of the file's mtime), `.version` (changes with the file).
+(dict, the fenced YAML header; `{}` without one), `.title` (header title, else the first
+heading), `.description`, `.order`, `.nav`, `.draft`, `.date` (from the header),
+`.html` (the whole body rendered, trusted), `.content_html` (without the leading `# …`,
+which the page template shows itself), `.body` (Markdown source without header), `.text`
+(plain text), `.toc` (headings: level, id, name), `.is_section` (an `index.md`), `.mtime`
+(POSIX seconds) and `.updated` (aware UTC datetime of the file's mtime), `.version` (a
+string that changes whenever the file does).
 
-Speed: the tree is walked once; afterwards, at most once a second, only the directories
-(their mtime changes when a file is added, removed or renamed) and the navigation files
-(top-level pages and section homes) are stat'ed, and a page's own file is stat'ed when it
-is served. So an edit is visible within about a second, and the cost of a request does not
-grow with the number of pages. An in-place edit of a page that is neither served nor in the
-navigation (e.g. a docs page's title, as shown in another page's sidebar) shows up when
-that page is next read or its folder changes.
+Speed: the tree is walked once; afterwards, at most once a second, the directories (their
+mtime changes when a file is added, removed or renamed), the navigation files (top-level
+pages and section homes) and a slice of 200 of the other files read so far are stat'ed, and
+a page's own file is stat'ed when it is served (again at most once a second). So an edit
+is visible within about a second on the page itself (and everywhere, for sites of up to
+200 pages; larger ones cycle through the rest, 200 files a second), and the cost of a
+request does not grow with the number of pages.
 """
 
 from __future__ import annotations
@@ -35,178 +40,43 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC
-from datetime import date
-from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import Flask
 from flask import current_app
 from flask_flatpages import FlatPages
-from flask_flatpages import Page as FlatPage
-from markupsafe import Markup
 
 from .. import i18n
-from ..markdown import render_page
+from .parsing import EXTENSION
+from .parsing import HEADER_KEYS
+from .parsing import Page
+from .parsing import PageError
+from .parsing import parse_file
+from .parsing import split_header
+
+__all__ = [
+    "EXTENSION",
+    "HEADER_KEYS",
+    "RESERVED",
+    "Page",
+    "PageError",
+    "PageIndex",
+    "all_pages",
+    "find_page",
+    "get_page",
+    "index",
+    "normalize_path",
+    "page_locales",
+    "split_header",
+]
 
 log = logging.getLogger(__name__)
 
-EXTENSION = ".md"
 #: First path segments served by the database views, never by a page.
 RESERVED = frozenset({"news", "products", "contact", "search"})
-#: Header keys Atrium knows; `translation_of` is the translator workflow's source hash.
-HEADER_KEYS = frozenset(
-    {"title", "description", "template", "order", "nav", "date", "draft", "translation_of"}
-)
 REFRESH_SECONDS = 1.0
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class PageError(ValueError):
-    """A page file that cannot be served; `line` is 1-based within the file, when known."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-def split_header(text: str) -> tuple[dict[str, Any], str, int]:
-    """(meta, body, number of header lines). Only a header fenced by `---` lines is metadata."""
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
-        return {}, text, 0
-    lines = text.splitlines(keepends=True)
-    number = next((n for n, line in enumerate(lines) if n and line.rstrip() in ("---", "...")), 0)
-    if not number:
-        raise PageError("the YAML header opened by --- is never closed", line=1)
-    try:
-        meta = yaml.load("".join(lines[1:number]), Loader=_Loader)  # noqa: S506 (safe loader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(e, "problem", None) or "invalid YAML"
-        raise PageError(f"malformed YAML header: {reason}", line=line) from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise PageError("the YAML header must be a mapping of keys to values", line=2)
-    return meta, "".join(lines[number + 1 :]), number + 1
-
-
-def _first_heading(body: str) -> str | None:
-    previous = ""
-    fence = False
-    for line in body.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            fence = not fence
-        elif not fence and stripped.startswith("# "):
-            return stripped[2:].strip().rstrip("#").strip()
-        elif not fence and previous and stripped and set(stripped) == {"="}:
-            return previous
-        previous = stripped
-    return None
-
-
-class Page(FlatPage):
-    """One Markdown file of one locale (see the module docstring for the contract)."""
-
-    def __init__(
-        self, locale: str, path: str, file: str, stat: os.stat_result, meta: dict, body: str
-    ) -> None:
-        folder = path.rpartition("/")[0]
-        super().__init__(path, "", body, lambda page: page.rendered[0], folder)
-        self.__dict__["meta"] = meta  # parsed already: shadows FlatPages' lazy YAML parse
-        self.locale = locale
-        self.file = file
-        self.mtime = stat.st_mtime
-        self.version = f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
-        self.checked_at = time.monotonic()
-
-    @property
-    def updated(self) -> datetime:
-        return datetime.fromtimestamp(self.mtime, UTC)
-
-    @cached_property
-    def title(self) -> str:
-        title = self.meta.get("title")
-        if title:
-            return str(title)
-        return _first_heading(self.body) or (self.path.rpartition("/")[2] or "Home")
-
-    @cached_property
-    def heading(self) -> str:
-        """The page's visible first heading (the body's own `# …`, else the title)."""
-        html = self.rendered[0]
-        if html.startswith("<h1"):
-            return Markup(html[: html.find("</h1>")]).striptags()
-        return self.title
-
-    @property
-    def description(self) -> str:
-        return str(self.meta.get("description") or "")
-
-    @property
-    def order(self) -> float:
-        try:
-            return float(self.meta.get("order", 1000))
-        except (TypeError, ValueError):
-            return 1000.0
-
-    @property
-    def nav(self) -> bool:
-        return bool(self.meta.get("nav", False))
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.meta.get("draft", False))
-
-    @property
-    def date(self) -> date | None:
-        value = self.meta.get("date")
-        if isinstance(value, datetime):
-            return value.date()
-        return value if isinstance(value, date) else None
-
-    @property
-    def is_section(self) -> bool:
-        return Path(self.file).name == "index" + EXTENSION
-
-    @cached_property
-    def rendered(self) -> tuple[str, list[dict]]:
-        return render_page(self.body)
-
-    @cached_property
-    def html(self) -> str:
-        html = self.rendered[0]
-        # The first heading is the page title, shown by the template.
-        if html.startswith("<h1"):
-            html = html[html.find("</h1>") + 5 :].lstrip()
-        return html
-
-    @cached_property
-    def toc(self) -> list[dict]:
-        """Headings below the title: [{level, id, name}], flat, in order."""
-        flat: list[dict] = []
-
-        def walk(tokens: list[dict]) -> None:
-            for token in tokens:
-                if token["level"] > 1:
-                    flat.append({"level": token["level"], "id": token["id"], "name": token["name"]})
-                walk(token.get("children", []))
-
-        walk(self.rendered[1])
-        return [t for t in flat if t["level"] <= 3]
-
-    @cached_property
-    def text(self) -> str:
-        """Plain text of the body, for search snippets."""
-        return " ".join(Markup(self.rendered[0]).striptags().split())
-
-    def __html__(self) -> str:
-        return self.html
+SWEEP_FILES = 200  # files re-checked per refresh, beyond directories and navigation
 
 
 @dataclass
@@ -231,11 +101,14 @@ class PageIndex(FlatPages):
         self._lock = threading.RLock()
         self._tree: _Tree | None = None
         self._checked_at = 0.0
-        self._pages: dict[str, tuple[str, Page | PageError]] = {}
+        self._sweep_at = 0
+        self._parsed: dict[str, tuple[str, Page | PageError]] = {}
         #: Bumped on any change seen; part of every rendered-response cache key.
+        #: The cache holds rendered bodies (and per-URL shortcuts); its size is
+        #: PAGES_RESPONSE_CACHE_SIZE entries (512), the oldest dropped first.
         self.generation = 0
         self.responses: OrderedDict[tuple, Any] = OrderedDict()
-        self.max_responses = int(app.config.get("PAGES_RESPONSE_CACHE_SIZE", 2048))
+        self.max_responses = int(app.config.get("PAGES_RESPONSE_CACHE_SIZE", 512))
 
     # Flask-FlatPages' own API, over our index.
     def __iter__(self):
@@ -248,7 +121,7 @@ class PageIndex(FlatPages):
     def reload(self) -> None:
         with self._lock:
             self._tree = None
-            self._pages.clear()
+            self._parsed.clear()
             self.responses.clear()
             self.generation += 1
 
@@ -309,8 +182,32 @@ class PageIndex(FlatPages):
                 if tree is not None:
                     self.generation += 1
                 tree = self._tree = self._walk()
+            self._sweep()
             self._checked_at = time.monotonic()
             return tree
+
+    def _sweep(self) -> None:
+        """Re-check a bounded slice of the files read so far (round robin).
+
+        Catches in-place edits of pages that are not being served (their titles show in
+        other pages' sidebars) at a fixed cost per check, whatever the number of pages.
+        """
+        files = list(self._parsed)
+        if not files:
+            return
+        start = self._sweep_at % len(files)
+        chunk = files[start : start + SWEEP_FILES]
+        self._sweep_at = start + len(chunk)
+        for file in chunk:
+            try:
+                stat = os.stat(file)
+                key = f"{stat.st_mtime_ns}-{stat.st_size}"
+            except OSError:
+                key = ""
+            cached = self._parsed.get(file)
+            if cached is not None and cached[0] != key:
+                self._parsed.pop(file, None)  # re-read when next asked for
+                self.generation += 1
 
     @staticmethod
     def _changed(tree: _Tree) -> bool:
@@ -325,7 +222,7 @@ class PageIndex(FlatPages):
         file = self.tree().files.get((locale, path))
         if file is None:
             return None
-        cached = self._pages.get(file)
+        cached = self._parsed.get(file)
         now = time.monotonic()
         if cached is not None:
             page = cached[1]
@@ -345,7 +242,7 @@ class PageIndex(FlatPages):
         result = parse_file(locale, path, file, stat)
         if isinstance(result, PageError):
             log.error("page %s cannot be served: %s", file, result)
-        self._pages[file] = (key, result)
+        self._parsed[file] = (key, result)
         return result
 
     def page(self, locale: str, path: str) -> Page | None:
@@ -368,22 +265,6 @@ class PageIndex(FlatPages):
         self.responses[key] = value
         while len(self.responses) > self.max_responses:
             self.responses.popitem(last=False)
-
-
-def parse_file(locale: str, path: str, file: str, stat: os.stat_result) -> Page | PageError:
-    try:
-        with open(file, "rb") as handle:
-            raw = handle.read()
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        return PageError(f"the file is not valid UTF-8 (byte {e.start})")
-    except OSError as e:
-        return PageError(f"the file cannot be read: {e.strerror}")
-    try:
-        meta, body, _ = split_header(text)
-    except PageError as e:
-        return e
-    return Page(locale, path, file, stat, meta, body)
 
 
 def _mtime(path: str) -> int:

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from contextlib import suppress
+from urllib.parse import quote
 
 from flask import Response
 from flask import abort
+from flask import current_app
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -21,6 +26,7 @@ from jinja2 import TemplateNotFound
 
 from .. import i18n
 from ..conditional import conditional
+from ..extensions import limiter
 from . import bp
 from . import navigation
 from . import pages
@@ -29,6 +35,13 @@ from . import site
 COOKIE_MAX_AGE = 365 * 24 * 3600
 TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 PAGE_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+FRESH = pages.REFRESH_SECONDS
+
+
+@limiter.request_filter
+def _reading_pages_is_not_limited() -> bool:
+    """Limits guard abuse (forms, logins, writes), not reading; this also keeps pages fast."""
+    return request.endpoint == "content_site.page"
 
 
 @bp.get("/")
@@ -50,7 +63,12 @@ def switch_language(tag: str):
         target = url_for("content_site.page", lang=lang, path="")
     response = redirect(target, code=303)
     response.set_cookie(
-        i18n.COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=False
+        i18n.COOKIE,
+        lang,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response
 
@@ -58,7 +76,20 @@ def switch_language(tag: str):
 @site.get("/", defaults={"path": ""}, endpoint="page")
 @site.get("/<path:path>", endpoint="page")
 def page(path: str):
-    lang = i18n.current()
+    lang = g.locale  # set by the URL prefix
+    index = pages.index()
+    environ = request.environ  # scheme and host: the canonical and hreflang URLs are absolute
+    host = (environ["wsgi.url_scheme"], environ.get("HTTP_HOST") or environ.get("SERVER_NAME"))
+    # The hot path: this exact URL was answered before and nothing changed since.
+    hot_key = ("hot", lang, path, host)
+    hot = index.responses.get(hot_key)
+    if hot is not None:
+        index.tree()  # the throttled directory check, which may bump the generation
+        generation, page, cached = hot
+        if generation == index.generation and time.monotonic() - page.checked_at < FRESH:
+            with suppress(KeyError):  # another thread may have just dropped it
+                index.responses.move_to_end(hot_key)  # popular pages stay cached
+            return _respond(cached, page, lang)
     clean = pages.normalize_path(path)
     segments = clean.split("/") if clean else []
     if any(s in ("", ".", "..") or s.startswith(".") for s in segments):
@@ -69,18 +100,23 @@ def page(path: str):
     if found is None:
         abort(404)
     page, served = found
-    canonical = navigation.page_url(lang, clean)
+    canonical = f"/{lang}/{clean}/" if clean and page.is_section else f"/{lang}/{clean}"
     if request.path != canonical:
-        return redirect(canonical, code=308)
-    index = pages.index()
-    key = (lang, clean, served, page.version, index.generation, request.host_url)
+        return redirect(quote(canonical), code=308)
+    key = (lang, clean, served, page.version, index.generation, host)
     cached = index.responses.get(key)
     if cached is None:
         body = _render(page, lang, served).encode()
         cached = (body, hashlib.sha256(body).hexdigest()[:32])
         index.cache_response(key, cached)
-    response = Response(cached[0], mimetype="text/html")
-    response.headers["Content-Language"] = lang
+    index.cache_response(hot_key, (index.generation, page, cached))
+    return _respond(cached, page, lang)
+
+
+def _respond(cached: tuple[bytes, str], page: pages.Page, lang: str) -> Response:
+    response = Response(
+        cached[0], headers={"Content-Type": "text/html; charset=utf-8", "Content-Language": lang}
+    )
     return conditional(
         response, etag=cached[1], last_modified=page.updated, cache_control=PAGE_CACHE_CONTROL
     )

@@ -2,11 +2,19 @@
 
 from flask import Blueprint
 from flask import Flask
+from flask import Response
 
 from .. import i18n
 
 bp = Blueprint("public", __name__, url_prefix="/<lang>")
 i18n.use_url_prefix(bp)
+
+
+@bp.after_request
+def content_language(response: Response) -> Response:
+    response.headers.setdefault("Content-Language", i18n.current())
+    return response
+
 
 from . import contact  # noqa: E402,F401
 from . import news  # noqa: E402,F401

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort
-from flask import g
 from flask import render_template
 from flask import request
 from flask import url_for
@@ -66,18 +65,23 @@ def news_item(slug: str):
             Post.published_at <= utcnow(),
         )
     ).all()
-    g.switch_urls = {tag: url_for("public.news_list", lang=tag) for tag in i18n.supported()}
+    switch = {tag: url_for("public.news_list", lang=tag) for tag in i18n.supported()}
     alternates = []
     for other in translations:
         if other.locale in i18n.supported():
-            url = url_for("public.news_item", lang=other.locale, slug=other.slug)
-            g.switch_urls[other.locale] = url
+            switch[other.locale] = url_for("public.news_item", lang=other.locale, slug=other.slug)
             alternates.append(
                 (
                     other.locale,
                     url_for("public.news_item", lang=other.locale, slug=other.slug, _external=True),
                 )
             )
+    default = i18n.default()
+    alternates += [("x-default", url) for tag, url in list(alternates) if tag == default]
     return render_template(
-        "public/news_item.html", post=post, body=render(post.body), alternates=alternates
+        "public/news_item.html",
+        post=post,
+        body=render(post.body),
+        alternates=alternates,
+        switch_urls=switch,
     )

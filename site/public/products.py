@@ -99,6 +99,7 @@ def product_item(slug: str):
         (tag, url_for("public.product_item", lang=tag, slug=slug, _external=True))
         for tag in i18n.supported()
     ]
+    alternates.append(("x-default", alternates[0][1]))
     return render_template(
         "public/product_item.html",
         item=view,
