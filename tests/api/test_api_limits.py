@@ -8,9 +8,9 @@ from . import apihelp
 
 
 @pytest.fixture
-def limited(other_app, db):
+def limited(make_app, db):
     # Built after `db`'s app: Flask-Limiter keeps `enabled` on its one (module-level) object.
-    return other_app(
+    return make_app(
         RATELIMIT_ENABLED=True,
         API_WRITE_LIMIT="2 per minute",
         API_TOKEN_LIMIT="4 per minute",
@@ -59,8 +59,8 @@ def test_limits_are_off_by_default_in_tests(client, db):
     assert [client.post("/api/v1/inquiries", json=body).status_code for _ in range(7)] == [201] * 7
 
 
-def test_cors_for_configured_origins_only(other_app):
-    client = other_app(CORS_ORIGINS="https://app.example.com").test_client()
+def test_cors_for_configured_origins_only(make_app):
+    client = make_app(CORS_ORIGINS="https://app.example.com").test_client()
     allowed = client.get("/api/v1/locales", headers={"Origin": "https://app.example.com"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
     assert "ETag" in allowed.headers["Access-Control-Expose-Headers"]
@@ -85,13 +85,13 @@ def test_no_cors_without_configured_origins(client):
 
 
 @pytest.mark.redis
-def test_limits_live_in_redis_when_configured(other_app, db, redis_url):
+def test_limits_live_in_redis_when_configured(make_app, db, redis_url):
     import uuid
 
     import redis
 
     prefix = f"atrium-test-{uuid.uuid4().hex}"
-    app = other_app(
+    app = make_app(
         RATELIMIT_ENABLED=True,
         REDIS_URL=redis_url,
         RATELIMIT_KEY_PREFIX=prefix,
@@ -103,7 +103,7 @@ def test_limits_live_in_redis_when_configured(other_app, db, redis_url):
         assert app.test_client().post("/api/v1/inquiries", json=body).status_code == 201
         assert store.keys(f"*{prefix}*"), "the hit was not counted in Redis"
         # Another worker (a second client and app on the same Redis) sees the same count.
-        second = other_app(
+        second = make_app(
             RATELIMIT_ENABLED=True,
             REDIS_URL=redis_url,
             RATELIMIT_KEY_PREFIX=prefix,

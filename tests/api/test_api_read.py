@@ -289,8 +289,8 @@ def test_deprecated_field_is_announced(client, seeded):
     assert "Deprecation" not in without.headers
 
 
-def test_deprecated_version_is_announced(other_app):
-    app = other_app(API_DEPRECATED_VERSIONS={"v1": {"since": "2027-01-01", "sunset": "2027-12-31"}})
+def test_deprecated_version_is_announced(make_app):
+    app = make_app(API_DEPRECATED_VERSIONS={"v1": {"since": "2027-01-01", "sunset": "2027-12-31"}})
     client = app.test_client()
     response = client.get("/api/v1/locales")
     assert response.headers["Deprecation"] == "@1798761600"

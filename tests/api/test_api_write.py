@@ -77,8 +77,8 @@ def test_token_use_is_recorded_and_only_its_hash_is_stored(client, db, seeded):
     assert row.token_hash != secret and secret not in json.dumps(row.scopes)
 
 
-def test_session_cookie_never_authorises_a_write(other_app, db, seeded):
-    app = other_app()
+def test_session_cookie_never_authorises_a_write(make_app, db, seeded):
+    app = make_app()
     client = app.test_client()
     user = factories.user(email="cookie@example.com", role="admin")
     db.session.commit()
@@ -98,8 +98,8 @@ def test_create_answers_201_with_location_and_etag(client, db, writer):
     assert client.get("/api/v1/products/tall-vase", headers=writer).status_code == 200
 
 
-def test_create_without_csrf_token_is_not_refused_by_csrf(other_app, db, seeded):
-    app = other_app(WTF_CSRF_ENABLED=True)
+def test_create_without_csrf_token_is_not_refused_by_csrf(make_app, db, seeded):
+    app = make_app(WTF_CSRF_ENABLED=True)
     secret = apihelp.token(db, "products:write")
     response = app.test_client().post("/api/v1/products", json=NEW, headers=apihelp.bearer(secret))
     assert response.status_code == 201
@@ -250,8 +250,8 @@ def test_writes_are_audited_as_the_token_owner(client, db, seeded):
     assert entry.changes["slug"] == [None, "tall-vase"]
 
 
-def test_two_clients_one_version_exactly_one_wins(other_app, db, seeded):
-    app = other_app()
+def test_two_clients_one_version_exactly_one_wins(make_app, db, seeded):
+    app = make_app()
     secret = apihelp.token(db, "products:write")
     url = "/api/v1/products/blue-mug"
     etag = app.test_client().get(url).headers["ETag"]
