@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from typing import TypedDict
 
@@ -168,8 +169,19 @@ class CategoryInput(Schema):
 # --- products -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=2048)
+def _rendered_short(text: str) -> str:
+    return markdown.render(text)
+
+
+def rendered(text: str) -> str:
+    """Sanitized HTML of Markdown text. A pure function of the text, so short texts (most
+    descriptions) are cached per process; memory stays bounded (2048 x 5000 characters)."""
+    return _rendered_short(text) if len(text) <= 5000 else markdown.render(text)
+
+
 def _description_html(p: Any) -> str:
-    return markdown.render(localized(p, "description"))
+    return rendered(localized(p, "description"))
 
 
 class ProductSchema(Stamped):
@@ -268,7 +280,7 @@ class PostSchema(Stamped):
     title = fields.String()
     body = fields.String(metadata={"description": "Markdown."})
     body_html = ComputedString(
-        lambda p: markdown.render(p.body), metadata={"description": "The body rendered."}
+        lambda p: rendered(p.body), metadata={"description": "The body rendered."}
     )
     status = fields.String(validate=validate.OneOf([s.value for s in PostStatus]))
     published_at = fields.DateTime(allow_none=True)
