@@ -324,3 +324,29 @@ def test_public_inquiry_create_and_staff_status_change(client, db, seeded):
     assert changed.json["handled_at"] is not None
     invalid = client.post("/api/v1/inquiries", json={"name": "X", "email": "nope", "message": ""})
     assert {e["field"] for e in invalid.json["errors"]} == {"email", "message"}
+
+
+def test_odd_bodies_get_clear_4xx(client, writer):
+    deep = client.post(
+        "/api/v1/products",
+        data="[" * 100_000 + "]" * 100_000,
+        headers={**writer, "Content-Type": "application/json"},
+    )
+    assert deep.status_code == 400
+    year = client.post(
+        "/api/v1/posts",
+        json={"slug": "a", "lang": "de", "title": "A", "published_at": "0001-01-01T00:00:00+14:00"},
+        headers=writer,
+    )
+    assert year.status_code == 422
+    assert year.json["errors"] == [
+        {"field": "published_at", "message": "The year must be between 1900 and 9999."}
+    ]
+    cents = client.post("/api/v1/products", json={**NEW, "price": "1.005"}, headers=writer)
+    assert cents.json["errors"] == [{"field": "price", "message": "At most two decimal places."}]
+    nul = client.post("/api/v1/products", json={**NEW, "name": "a\u0000b"}, headers=writer)
+    assert nul.status_code == 400
+    nested = client.post(
+        "/api/v1/products", json={**NEW, "translations": {"de": "Tasse"}}, headers=writer
+    )
+    assert nested.json["errors"][0]["field"] == "translations.de"

@@ -41,6 +41,10 @@ def json_body(*, merge_patch: bool = False) -> dict[str, Any]:
         data = json.loads(raw)
     except UnicodeDecodeError:
         raise ApiError(400, _("The body is not UTF-8."), title=_("Malformed JSON")) from None
+    except RecursionError:
+        raise ApiError(
+            400, _("The body is nested too deeply."), title=_("Malformed JSON")
+        ) from None
     except json.JSONDecodeError as e:
         raise ApiError(
             400,

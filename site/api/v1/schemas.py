@@ -79,10 +79,18 @@ class _Computed:
 
 
 class Money(fields.Decimal):
-    """A decimal amount sent as a string (`"12.50"`), so no precision is lost in JSON."""
+    """A decimal amount sent as a string (`"12.50"`), so no precision is lost in JSON.
+
+    Output is quantized to cents; input is taken as sent (a validator refuses more than
+    two decimal places rather than rounding silently)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(places=2, as_string=True, **kwargs)
+        super().__init__(as_string=True, **kwargs)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return str(Decimal(value).quantize(Decimal("0.01")))
 
 
 class ComputedString(_Computed, fields.String):
@@ -250,7 +258,7 @@ class ProductInput(Schema):
     @validates("price")
     def _two_places(self, value: Decimal, data_key: str) -> None:
         if value.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValidationError(_l("At most two decimal places."))
+            raise ValidationError(str(_l("At most two decimal places.")))
 
 
 # --- posts ----------------------------------------------------------------------------
@@ -292,6 +300,11 @@ class PostSchema(Stamped):
     links = _links("posts")
 
 
+def _sane_year(moment: Any) -> None:
+    if not 1900 <= moment.year <= 9999:
+        raise ValidationError(str(_l("The year must be between 1900 and 9999.")))
+
+
 class PostInput(Schema):
     class Meta:
         unknown = RAISE
@@ -307,9 +320,7 @@ class PostInput(Schema):
         load_default=PostStatus.DRAFT.value,
         validate=validate.OneOf([s.value for s in PostStatus]),
     )
-    published_at = fields.AwareDateTime(
-        allow_none=True, load_default=None, validate=lambda d: 1900 <= d.year <= 9999
-    )
+    published_at = fields.AwareDateTime(allow_none=True, load_default=None, validate=_sane_year)
     translation_of = fields.Integer(
         allow_none=True,
         load_default=None,
@@ -415,10 +426,18 @@ def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     found = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # marshmallow nests a dict value's errors under "value", a schema's own under
+            # "_schema": neither is a field the client sent.
+            name = (
+                prefix
+                if key in ("value", "_schema") and prefix
+                else (f"{prefix}.{key}" if prefix else str(key))
+            )
             found += flatten_errors(value, name)
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        found += [{"field": prefix or "_body", "message": str(_translate(m))} for m in messages]
+    elif isinstance(messages, list) and not any(isinstance(m, dict | list) for m in messages):
+        found += [
+            {"field": prefix or "_body", "message": str(_translate(str(m)))} for m in messages
+        ]
     elif isinstance(messages, list):
         for value in messages:
             found += flatten_errors(value, prefix)
