@@ -91,6 +91,6 @@ def require_match(
         )
     if request.if_match.star_tag or request.if_match.contains(current_etag):
         return
-    if prefix and any(tag.startswith(prefix) for tag in request.if_match.as_set()):
+    if prefix and any(tag and tag.startswith(prefix) for tag in request.if_match.as_set()):
         return
     raise PreconditionFailed("The record changed since you read it: read it again.")

@@ -303,3 +303,10 @@ def test_wrong_method_is_405_problem_with_allow(client, seeded):
     assert response.status_code == 405
     assert response.mimetype == "application/problem+json"
     assert "GET" in response.headers["Allow"] and "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("ref", ["%C2%B3", "99999999999999999999", "%E2%80%8B", "a" * 300])
+def test_odd_references_are_404(client, seeded, ref):
+    response = client.get(f"/api/v1/products/{ref}")
+    assert response.status_code == 404
+    assert response.json["title"] == "Not found"

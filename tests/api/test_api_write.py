@@ -350,3 +350,10 @@ def test_odd_bodies_get_clear_4xx(client, writer):
         "/api/v1/products", json={**NEW, "translations": {"de": "Tasse"}}, headers=writer
     )
     assert nested.json["errors"][0]["field"] == "translations.de"
+
+
+def test_empty_if_match_tags_are_stale_not_errors(client, writer):
+    response = client.delete(
+        "/api/v1/products/blue-mug", headers={**writer, "If-Match": 'W/"", W/"", ""'}
+    )
+    assert response.status_code == 412

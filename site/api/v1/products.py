@@ -20,6 +20,7 @@ from ...models import Product
 from ...models import ProductTranslation
 from . import auth
 from . import bp
+from .query import MAX_INT
 from .query import Filter
 from .query import parse_bool
 from .query import parse_datetime
@@ -39,7 +40,7 @@ ORDERED = ("eq", "ne", "lt", "lte", "gt", "gte")
 
 
 def _category_clause(operator: str, value: str) -> Any:
-    if value.isdigit():
+    if value.isascii() and value.isdigit() and int(value) <= MAX_INT:
         return Product.category_id == int(value)
     return Product.category_id.in_(select(Category.id).where(Category.slug == value))
 

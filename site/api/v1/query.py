@@ -53,7 +53,7 @@ MAX_INT = 2**31 - 1  # the database's INTEGER (PostgreSQL int4)
 
 
 def parse_int(value: str) -> int:
-    if not re.fullmatch(r"-?\d{1,10}", value) or abs(int(value)) > MAX_INT:
+    if not re.fullmatch(r"-?[0-9]{1,10}", value) or abs(int(value)) > MAX_INT:
         raise ValueError(_("expected an integer of at most 10 digits"))
     return int(value)
 

@@ -264,7 +264,7 @@ def find(resource: Resource, ref: str) -> Any:
     model = resource.model
     if "\x00" in ref or len(ref) > 200:
         ref = ""
-    if ref.isdigit() and int(ref) <= MAX_INT:
+    if ref.isascii() and ref.isdigit() and int(ref) <= MAX_INT:
         clause = model.id == int(ref)
     elif resource.lookup_slug and ref:
         clause = resource.lookup_slug(ref)
