@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -11,6 +17,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.specs.openapi.checks import status_code_conformance
+
+import atrium
 
 from . import apihelp
 
@@ -69,6 +77,30 @@ def test_reference_page_works_offline(client):
         response = client.get(asset)
         assert response.status_code == 200 and response.data
         response.close()
+
+
+def test_reference_page_script_renders_every_operation(client, tmp_path):
+    """The page's own script, run by Node against a stand-in DOM (skipped without Node)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    document = client.get("/api/v1/openapi.json").json
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(document))
+    script = Path(atrium.__file__).parent / "static" / "api" / "docs.js"
+    shown = subprocess.run(
+        [node, str(Path(__file__).parent / "render_docs.js"), str(script), str(spec)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert "FAILED" not in shown
+    for path, item in document["paths"].items():
+        assert "/api/v1" + path in shown
+        for method in item:
+            assert method.upper() in shown
+    assert "category_slug" in shown and "Deprecated." in shown
 
 
 def _explore(operation, headers, checks, seen):
