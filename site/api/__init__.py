@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "API_WRITE_LIMIT": "60 per minute",  # per token (or address), all writes together
     "API_TOKEN_LIMIT": "600 per minute",  # every request that sends a token, per token
     "API_INQUIRY_LIMIT": "5 per minute",  # public contact messages, per address
+    "API_AUTH_FAILURE_LIMIT": "20 per minute",  # rejected tokens, per address (guessing)
     "API_DEPRECATED_VERSIONS": {},  # {"v1": {"since": "2027-01-01", "sunset": "2027-12-31"}}
     "CORS_ORIGINS": [],  # origins allowed to call the API from a browser
 }
@@ -136,6 +137,14 @@ limiter.shared_limit(
     "api-token",
     key_func=client_key,
     exempt_when=lambda: "Authorization" not in request.headers,
+)(v1)
+# Guessing tokens: each try has a new token, so rejected ones are counted per address.
+limiter.shared_limit(
+    _limit("API_AUTH_FAILURE_LIMIT"),
+    "api-auth-failures",
+    key_func=lambda: "addr:" + (get_remote_address() or "unknown"),
+    exempt_when=lambda: "Authorization" not in request.headers,
+    deduct_when=lambda response: response.status_code == 401,
 )(v1)
 
 

@@ -114,3 +114,14 @@ def test_limits_live_in_redis_when_configured(make_app, db, redis_url):
         for key in store.keys(f"*{prefix}*"):
             store.delete(key)
         store.close()
+
+
+def test_rejected_tokens_are_limited_per_address(make_app, db):
+    app = make_app(RATELIMIT_ENABLED=True, API_AUTH_FAILURE_LIMIT="2 per minute")
+    client = app.test_client()
+    statuses = [
+        client.get("/api/v1/locales", headers={"Authorization": f"Bearer guess-{n}"}).status_code
+        for n in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+    assert client.get("/api/v1/locales").status_code == 200  # reading without a token goes on
