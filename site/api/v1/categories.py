@@ -18,12 +18,12 @@ from .query import Filter
 from .query import parse_int
 from .resource import Resource
 from .resource import filter_on
-from .resource import invalid
 from .resource import register
-from .resource import set_translations
-from .resource import unique
 from .schemas import CategoryInput
 from .schemas import CategorySchema
+from .writes import invalid
+from .writes import set_translations
+from .writes import unique
 
 
 def _search(text: str) -> Any:

@@ -21,11 +21,11 @@ from .query import parse_datetime
 from .query import parse_text
 from .resource import Resource
 from .resource import filter_on
-from .resource import invalid
 from .resource import register
 from .schemas import InquiryCreateInput
 from .schemas import InquirySchema
 from .schemas import InquiryUpdateInput
+from .writes import invalid
 
 
 def _create(data: dict) -> Inquiry:

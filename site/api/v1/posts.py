@@ -30,11 +30,11 @@ from .query import parse_datetime
 from .query import parse_text
 from .resource import Resource
 from .resource import filter_on
-from .resource import invalid
 from .resource import register
 from .schemas import PREFIX
 from .schemas import PostInput
 from .schemas import PostSchema
+from .writes import invalid
 
 
 def _published(model: Any) -> Any:

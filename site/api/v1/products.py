@@ -29,12 +29,12 @@ from .query import parse_int
 from .query import parse_text
 from .resource import Resource
 from .resource import filter_on
-from .resource import invalid
 from .resource import register
-from .resource import set_translations
-from .resource import unique
 from .schemas import ProductInput
 from .schemas import ProductSchema
+from .writes import invalid
+from .writes import set_translations
+from .writes import unique
 
 ORDERED = ("eq", "ne", "lt", "lte", "gt", "gte")
 
