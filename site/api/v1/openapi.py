@@ -329,7 +329,9 @@ def document() -> dict:
         info={
             "description": "Products, categories, news, contact messages, pages and locales. "
             "Reads are public (except inquiries); writes need a Bearer token with a scope "
-            "such as products:write, and If-Match with the ETag read.",
+            "such as products:write, and If-Match with the ETag read. A client that cannot "
+            "send PUT, PATCH or DELETE may POST to the item with X-HTTP-Method-Override. "
+            "Errors are RFC 9457 problem documents.",
         },
         servers=[{"url": PREFIX}],
     )

@@ -11,6 +11,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import load_only
 
 from ... import i18n
 from ...extensions import db
@@ -74,15 +75,27 @@ def _stamp() -> list[Any]:
 LOCALIZED = frozenset({"name", "description", "description_html", "lang", "locales"})
 
 
+COLUMNS = frozenset(
+    {"id", "sku", "slug", "name", "description", "price", "currency", "stock", "published"}
+    | {"version", "created_at", "updated_at"}
+)
+
+
 def _load_options(only: tuple[str, ...] | None) -> list[Any]:
-    """Join the category only when it is shown; skip translations when nothing shown needs
-    them (no localized field, or the source language asked for and no `locales`)."""
+    """Load what the fields asked for show, no more: only their columns, the category when
+    it is shown, translations when a localized field is shown in another language."""
     if only is None:
         return [joinedload(Product.category)]
+    shown = {name.split(".")[0] for name in only}
+    columns = {"id", "version", "updated_at"} | (shown & COLUMNS)
+    if "description_html" in shown:
+        columns.add("description")
     options = []
-    if any(name.startswith("category") for name in only):
+    if shown & {"category", "category_slug"}:
+        columns.add("category_id")
         options.append(joinedload(Product.category))
-    localized = LOCALIZED.intersection(only)
+    options.append(load_only(*(getattr(Product, name) for name in sorted(columns))))
+    localized = LOCALIZED & shown
     if not localized or (i18n.current() == i18n.default() and "locales" not in localized):
         options.append(lazyload(Product.translations))
     return options
