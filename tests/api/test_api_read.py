@@ -310,3 +310,18 @@ def test_odd_references_are_404(client, seeded, ref):
     response = client.get(f"/api/v1/products/{ref}")
     assert response.status_code == 404
     assert response.json["title"] == "Not found"
+
+
+def test_every_field_can_be_asked_for_alone(client, seeded):
+    from atrium.api.v1.schemas import ProductSchema
+    from atrium.api.v1.schemas import field_paths
+
+    for lang in ("en", "de"):
+        for name in field_paths(ProductSchema):
+            url = f"/api/v1/products?fields={name}&lang={lang}&limit=3"
+            response = client.get(url)
+            assert response.status_code == 200, (name, response.json)
+            top = name.split(".")[0]
+            assert all(set(item) == {top} for item in response.json["data"]), name
+            item = client.get(f"/api/v1/products/blue-mug?fields={name}&lang={lang}")
+            assert set(item.json) == {top}, name
