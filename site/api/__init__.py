@@ -78,8 +78,8 @@ def _unknown_version() -> None:
 class MethodOverride:
     """WSGI middleware: X-HTTP-Method-Override turns an API POST into PUT, PATCH or DELETE.
 
-    It must act before routing, hence middleware; a refused override is marked for the
-    before-request check below, which answers 400.
+    It must act before routing, hence middleware; a refused override is only marked here,
+    and `_check_api_request` answers it with a 400 problem.
     """
 
     def __init__(self, wsgi_app: Any) -> None:
