@@ -173,6 +173,19 @@ def test_navigation_and_sidebar_follow_headers_order(client):
     assert 'aria-current="page">Install<' in sidebar
 
 
+def test_folder_without_index_still_gets_a_sidebar(make_app, tmp_path):
+    root = write_tree(
+        tmp_path,
+        {
+            "en/guides/b.md": "---\ntitle: Second\norder: 2\n---\nB\n",
+            "en/guides/a.md": "---\ntitle: First\norder: 1\n---\nA\n",
+        },
+    )
+    text = make_app(PAGES_ROOT=str(root)).test_client().get("/en/guides/b").text
+    sidebar = re.search(r'<nav class="sidebar".*?</nav>', text, re.S).group(0)
+    assert re.findall(r'href="([^"]+)"', sidebar) == ["/en/guides/a", "/en/guides/b"]
+
+
 def test_translated_navigation_falls_back_per_page(client):
     nav = re.search(r'<nav class="main-nav".*?</nav>', client.get("/de/").text, re.S).group(0)
     assert ">Über uns<" in nav

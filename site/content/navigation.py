@@ -54,14 +54,15 @@ def main_nav(locale: str) -> list[Link]:
 
 
 def sidebar(locale: str, path: str) -> tuple[Link | None, list[Link]]:
-    """(section home, its pages) for a page inside a section; (None, []) elsewhere."""
-    section = path.partition("/")[0] if "/" in path else path
-    if not section or not pages.find_page(locale, section):
+    """(section home or None, the section's pages) for a page in a section; (None, []) else.
+
+    A section is a folder: its `index.md` (when there is one) and the pages beside it.
+    """
+    section = path.partition("/")[0]
+    home_page = pages.find_page(locale, section) if section else None
+    if not section or ("/" not in path and not (home_page and home_page[0].is_section)):
         return None, []
-    home_page = pages.find_page(locale, section)
     home = Link(home_page[0].title, page_url(locale, section)) if home_page else None
-    if "/" not in path and not (home_page and home_page[0].is_section):
-        return None, []
     links = []
     prefix = section + "/"
     for candidate in _union_paths(locale):
