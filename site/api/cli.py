@@ -61,8 +61,11 @@ def create_token(email: str, scopes: str, expires_in: str | None, name: str) -> 
     db.session.add(token)
     db.session.commit()
     until = expires_at.strftime("%Y-%m-%d %H:%M UTC") if expires_at else "never"
-    click.echo(f"Token {token.prefix}… for {user.email}, scopes {', '.join(token.scopes)}, ")
-    click.echo(f"expires {until}. Copy it now, it is not shown again:")
+    click.echo(
+        f"Token {token.prefix}… for {user.email} (scopes: {', '.join(token.scopes)}; "
+        f"expires: {until})."
+    )
+    click.echo("Copy it now, it is not shown again:")
     click.echo(secret)
 
 
