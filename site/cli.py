@@ -15,6 +15,7 @@ from sqlalchemy import select
 from . import audit
 from . import datacopy
 from . import seed
+from .api import cli as api_cli
 from .content.cli import group as pages_group
 from .extensions import db
 from .models import Role
@@ -131,6 +132,7 @@ def init_app(app: Flask) -> None:
     datacopy.init_app(app)
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
+    app.cli.add_command(api_cli.tokens)
     app.cli.add_command(pages_group)
     app.cli.add_command(translate_cli.translate)
     app.cli.add_command(worker_command)

@@ -65,11 +65,32 @@ def conditional(
     return response.make_conditional(req)
 
 
-def require_match(current_etag: str, error: type[HTTPException] | None = None) -> None:
-    """Refuse a write unless If-Match names the current representation (no lost update)."""
+def is_fresh(etag: str, last_modified: datetime | None = None) -> bool:
+    """Whether the client's cached copy is current, so a 304 can be answered before the
+    body is built. If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2)."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return bool(since and last_modified and last_modified.replace(microsecond=0) <= since)
+
+
+def require_match(
+    current_etag: str,
+    error: type[HTTPException] | None = None,
+    *,
+    prefix: str | None = None,
+) -> None:
+    """Refuse a write unless If-Match names the current representation (no lost update).
+
+    With `prefix`, any ETag starting with it matches: a resource whose representations
+    (per language, per fields=) all carry its version in that prefix.
+    """
     if not request.if_match:
         raise (error or PreconditionRequired)(
             "Send If-Match with the ETag you read, so that no change is lost."
         )
-    if not request.if_match.contains(current_etag) and not request.if_match.star_tag:
-        raise PreconditionFailed("The record changed since you read it: read it again.")
+    if request.if_match.star_tag or request.if_match.contains(current_etag):
+        return
+    if prefix and any(tag and tag.startswith(prefix) for tag in request.if_match.as_set()):
+        return
+    raise PreconditionFailed("The record changed since you read it: read it again.")

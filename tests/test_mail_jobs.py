@@ -31,7 +31,7 @@ def _inquiry(app, **fields) -> int:
 def test_staff_receive_the_inquiry_with_the_visitors_text_escaped(make_app):
     with SMTPServer() as smtp:
         app = make_app(**smtp.config())
-        inquiry_id = _inquiry(app, message="<script>alert('x')</script>\nThanks!", locale="de")
+        _inquiry(app, message="<script>alert('x')</script>\nThanks!", locale="de")
         jobs.wait(app)
     [message] = smtp.inbox.messages
     assert message["To"] == "editor@example.com"  # admins and editors, not viewers
@@ -57,7 +57,7 @@ def test_a_failing_mail_server_is_retried_and_the_inquiry_kept(make_app):
 def test_configured_recipients_win(make_app):
     with SMTPServer() as smtp:
         app = make_app(INQUIRY_NOTIFY_TO="sales@example.com, boss@example.com", **smtp.config())
-        inquiry_id = _inquiry(app)
+        _inquiry(app)
         jobs.wait(app)
     to = {a.strip() for a in smtp.inbox.messages[0]["To"].split(",")}
     assert to == {"sales@example.com", "boss@example.com"}
@@ -70,7 +70,7 @@ def test_with_redis_the_worker_sends_the_mail(make_app, redis_url):
     Redis.from_url(redis_url).flushdb()
     with SMTPServer() as smtp:
         app = make_app(REDIS_URL=redis_url, **smtp.config())
-        inquiry_id = _inquiry(app)
+        _inquiry(app)
         assert smtp.inbox.messages == []  # queued, not sent by the web process
         result = app.test_cli_runner().invoke(args=["worker", "--burst"])
         assert result.exit_code == 0, result.output

@@ -1,0 +1,327 @@
+"""Reading the API: envelopes, the query language, localization, validators, errors."""
+
+from __future__ import annotations
+
+import factories
+import pytest
+
+from . import apihelp
+
+
+def test_api_index_lists_versions(client):
+    response = client.get("/api/")
+    assert response.status_code == 200
+    assert [v["version"] for v in response.json["data"]] == ["v1"]
+    assert response.json["data"][0]["links"]["openapi"] == "/api/v1/openapi.json"
+
+
+def test_unknown_version_is_a_problem_naming_the_versions(client):
+    response = client.get("/api/v7/products")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.json["versions"] == ["v1"]
+    assert "v1" in response.json["detail"]
+
+
+def test_list_has_envelope_link_header_and_pages(client, seeded):
+    response = client.get("/api/v1/products?limit=2&sort=price")
+    assert response.status_code == 200
+    body = response.json
+    assert set(body) == {"data", "links", "meta"}
+    assert [p["slug"] for p in body["data"]] == ["a5-notebook", "blue-mug"]
+    assert body["meta"] == {"page": 1, "limit": 2, "count": 2}
+    assert body["links"]["next"] == "/api/v1/products?limit=2&sort=price&page=2"
+    assert "prev" not in body["links"]
+    assert '</api/v1/products?limit=2&sort=price&page=2>; rel="next"' in response.headers["Link"]
+    second = client.get(body["links"]["next"]).json
+    assert [p["slug"] for p in second["data"]] == ["watering-can", "fountain-pen"]
+    assert second["links"]["prev"].endswith("page=1")
+    last = client.get("/api/v1/products?limit=2&sort=price&page=3").json
+    assert "next" not in last["links"]
+
+
+def test_item_by_id_and_by_slug_alias_with_self_link(client, seeded):
+    by_slug = client.get("/api/v1/products/blue-mug")
+    assert by_slug.status_code == 200
+    product_id = by_slug.json["id"]
+    assert by_slug.json["links"]["self"] == f"/api/v1/products/{product_id}"
+    by_id = client.get(f"/api/v1/products/{product_id}")
+    assert by_id.json == by_slug.json
+    assert (
+        client.get("/api/v1/categories/kitchen")
+        .json["links"]["self"]
+        .startswith("/api/v1/categories/")
+    )
+
+
+def test_missing_item_is_a_problem(client, seeded):
+    response = client.get("/api/v1/products/no-such-thing")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert "no-such-thing" in response.json["detail"]
+
+
+def test_sparse_fields_with_nested_names(client, seeded):
+    response = client.get("/api/v1/products/blue-mug?fields=id,price,category.slug")
+    assert response.status_code == 200
+    assert set(response.json) == {"id", "price", "category"}
+    assert response.json["category"] == {"slug": "kitchen"}
+    assert response.json["price"] == "12.50"
+
+
+def test_search_filters_and_sort(client, seeded):
+    def slugs(query):
+        response = client.get(f"/api/v1/products?{query}&fields=slug")
+        assert response.status_code == 200, response.json
+        return [p["slug"] for p in response.json["data"]]
+
+    assert slugs("q=MUG") == ["blue-mug"]
+    assert slugs("q=Tasse") == ["blue-mug"]  # a translation's name matches too
+    assert slugs("category=garden") == ["watering-can"]
+    assert slugs("price[gte]=40&sort=-price") == ["desk-lamp", "cast-iron-teapot"]
+    assert slugs("price[lt]=10") == ["a5-notebook"]
+    assert slugs("stock=0") == ["fountain-pen"]
+    assert slugs("sort=-stock,name&limit=2") == ["a5-notebook", "blue-mug"]
+    assert slugs("q=100%25") == []  # LIKE wildcards are literal
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("colour=blue", "colour"),
+        ("price[between]=1", "price[between]"),
+        ("price[gte]=cheap", "price[gte]"),
+        ("published=maybe", "published"),
+        ("sort=-colour", "sort"),
+        ("sort=", "sort"),
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=ten", "limit"),
+        ("page=0", "page"),
+        ("fields=id,colour", "fields"),
+        ("fields=", "fields"),
+        ("lang=xx-nope", "lang"),
+        ("lang=ja", "lang"),
+        ("limit=1&limit=2", "limit"),
+        ("category[gt]=1", "category[gt]"),
+    ],
+)
+def test_unknown_or_malformed_parameter_is_a_400_naming_it(client, seeded, query, parameter):
+    response = client.get(f"/api/v1/products?{query}")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"][0]["parameter"] == parameter
+    assert parameter in response.json["detail"]
+
+
+def test_item_refuses_list_parameters(client, seeded):
+    response = client.get("/api/v1/products/blue-mug?limit=3")
+    assert response.status_code == 400
+    assert response.json["errors"][0]["parameter"] == "limit"
+
+
+def test_lang_picks_translation_and_content_language_says_which(client, seeded):
+    german = client.get("/api/v1/products/blue-mug?lang=de")
+    assert german.json["name"] == "Blaue Tasse"
+    assert german.json["category"]["name"] == "Küche"
+    assert german.json["lang"] == "de"
+    assert german.headers["Content-Language"] == "de"
+    # The fountain pen has no German text: the source is served, and said to be.
+    fallback = client.get("/api/v1/products/fountain-pen?lang=de&fields=name,lang")
+    assert fallback.json == {"name": "Fountain pen", "lang": "en"}
+    assert fallback.headers["Content-Language"] == "en"
+
+
+def test_accept_language_is_followed_when_no_lang(client, seeded):
+    response = client.get(
+        "/api/v1/products/blue-mug?fields=name", headers={"Accept-Language": "fr-CH, en;q=0.5"}
+    )
+    assert response.json == {"name": "Tasse bleue"}
+    assert response.headers["Content-Language"] == "fr"
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_list_content_language_names_every_translation_served(client, seeded):
+    response = client.get("/api/v1/products?lang=pt-BR&fields=name")
+    assert response.headers["Content-Language"] == "en, pt-BR"
+
+
+def test_etag_is_per_representation(client, seeded):
+    plain = client.get("/api/v1/products/blue-mug").headers["ETag"]
+    sparse = client.get("/api/v1/products/blue-mug?fields=id").headers["ETag"]
+    german = client.get("/api/v1/products/blue-mug?lang=de").headers["ETag"]
+    assert len({plain, sparse, german}) == 3
+    assert not plain.startswith("W/")
+    assert client.get("/api/v1/products/blue-mug").headers["ETag"] == plain
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/products/blue-mug?lang=de", "/api/v1/products?fields=id,name", "/api/v1/locales"],
+)
+def test_if_none_match_answers_304_with_same_validators(client, seeded, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=0, must-revalidate"
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    # RFC 9110 15.4.5: ETag, Vary, Cache-Control again (Werkzeug drops Last-Modified).
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert again.headers["Vary"] == first.headers["Vary"]
+    other = client.get(url, headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200
+
+
+def test_if_modified_since_answers_304(client, seeded):
+    first = client.get("/api/v1/products/blue-mug")
+    assert first.headers["Last-Modified"]
+    again = client.get(
+        "/api/v1/products/blue-mug", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert again.status_code == 304
+
+
+def test_change_to_translation_changes_the_etag(client, db, seeded):
+    before = client.get("/api/v1/products/blue-mug?lang=de").headers["ETag"]
+    from atrium.models import ProductTranslation
+
+    translation = db.session.scalars(
+        db.select(ProductTranslation).where(ProductTranslation.name == "Blaue Tasse")
+    ).one()
+    translation.name = "Blauer Becher"
+    db.session.commit()
+    response = client.get("/api/v1/products/blue-mug?lang=de", headers={"If-None-Match": before})
+    assert response.status_code == 200
+    assert response.json["name"] == "Blauer Becher"
+
+
+def test_unpublished_products_are_hidden_without_token(client, db, seeded):
+    factories.product(slug="secret-prototype", published=False)
+    db.session.commit()
+    assert client.get("/api/v1/products/secret-prototype").status_code == 404
+    slugs = [p["slug"] for p in client.get("/api/v1/products?limit=100").json["data"]]
+    assert "secret-prototype" not in slugs
+    secret = apihelp.token(db, "products:write")
+    staff = client.get("/api/v1/products/secret-prototype", headers=apihelp.bearer(secret))
+    assert staff.status_code == 200
+    assert "private" in staff.headers["Cache-Control"]
+
+
+def test_posts_follow_language_with_fallback_to_source(client, seeded):
+    german = client.get("/api/v1/posts?lang=de&fields=slug,lang,title")
+    assert german.json["data"] == [
+        {"slug": "atrium-1-0", "lang": "de", "title": "Atrium 1.0 ist da"},
+        {"slug": "new-office-lisbon", "lang": "en", "title": "A new office in Lisbon"},
+    ]
+    assert german.headers["Content-Language"] == "de, en"
+    by_slug = client.get("/api/v1/posts/new-office-lisbon?lang=es")
+    assert by_slug.json["lang"] == "es"
+    assert {t["lang"] for t in by_slug.json["translations"]} == {"en", "pt-BR"}
+
+
+def test_draft_posts_are_hidden_without_token(client, db, seeded):
+    factories.post(slug="coming-soon", title="Soon")
+    db.session.commit()
+    assert client.get("/api/v1/posts/coming-soon").status_code == 404
+    secret = apihelp.token(db, "posts:write")
+    response = client.get("/api/v1/posts?status=draft", headers=apihelp.bearer(secret))
+    assert [p["slug"] for p in response.json["data"]] == ["coming-soon"]
+
+
+def test_inquiries_need_a_token_with_read_scope(client, db, seeded):
+    assert client.get("/api/v1/inquiries").status_code == 401
+    weak = apihelp.token(db, "products:write")
+    assert client.get("/api/v1/inquiries", headers=apihelp.bearer(weak)).status_code == 403
+    reader = apihelp.token(db, "inquiries:read")
+    response = client.get("/api/v1/inquiries", headers=apihelp.bearer(reader))
+    assert response.status_code == 200
+    assert response.json["data"][0]["email"] == "ada@example.com"
+
+
+def test_locales(client):
+    response = client.get("/api/v1/locales?lang=de")
+    tags = [item["tag"] for item in response.json["data"]]
+    assert tags[0] == "en" and "zh-Hant" in tags
+    arabic = client.get("/api/v1/locales/ar?lang=de").json
+    assert arabic["name"] == "Arabisch" and arabic["rtl"] is True
+    assert client.get("/api/v1/locales/pt-br").json["tag"] == "pt-BR"
+    assert client.get("/api/v1/locales/xx").status_code == 404
+
+
+def test_pages_metadata_html_and_locales(client):
+    page = client.get("/api/v1/pages/docs/install?lang=fr")
+    assert page.status_code == 200
+    assert page.json["lang"] == "fr"
+    assert page.headers["Content-Language"] == "fr"
+    assert "<h" in page.json["html"]
+    assert "en" in page.json["locales"] and "fr" in page.json["locales"]
+    assert page.json["links"]["self"] == "/api/v1/pages/docs/install"
+    again = client.get(
+        "/api/v1/pages/docs/install?lang=fr", headers={"If-None-Match": page.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_page_missing_in_language_falls_back_to_source(client):
+    page = client.get("/api/v1/pages/legal?lang=zh-Hant&fields=path,lang,locales")
+    assert page.json["lang"] == "en"
+    assert page.headers["Content-Language"] == "en"
+    assert "zh-Hant" not in page.json["locales"]
+
+
+def test_pages_list_and_missing_page(client):
+    listing = client.get("/api/v1/pages?limit=3&fields=path,title")
+    assert listing.json["meta"]["count"] == 3
+    assert "next" in listing.json["links"]
+    assert client.get("/api/v1/pages/no/such/page").status_code == 404
+    home = client.get("/api/v1/pages/index?fields=path,links")
+    assert home.json["path"] == ""
+
+
+def test_deprecated_field_is_announced(client, seeded):
+    response = client.get("/api/v1/products/blue-mug")
+    assert response.json["category_slug"] == "kitchen"
+    assert response.headers["Deprecation"].startswith("@")
+    assert response.headers["Sunset"] == "Wed, 30 Jun 2027 00:00:00 GMT"
+    without = client.get("/api/v1/products/blue-mug?fields=id,category.slug")
+    assert "Deprecation" not in without.headers
+
+
+def test_deprecated_version_is_announced(make_app):
+    app = make_app(API_DEPRECATED_VERSIONS={"v1": {"since": "2027-01-01", "sunset": "2027-12-31"}})
+    client = app.test_client()
+    response = client.get("/api/v1/locales")
+    assert response.headers["Deprecation"] == "@1798761600"
+    assert response.headers["Sunset"] == "Fri, 31 Dec 2027 00:00:00 GMT"
+    assert client.get("/api/").json["data"][0]["status"] == "deprecated"
+
+
+def test_wrong_method_is_405_problem_with_allow(client, seeded):
+    response = client.delete("/api/v1/products")
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"] and "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("ref", ["%C2%B3", "99999999999999999999", "%E2%80%8B", "a" * 300])
+def test_odd_references_are_404(client, seeded, ref):
+    response = client.get(f"/api/v1/products/{ref}")
+    assert response.status_code == 404
+    assert response.json["title"] == "Not found"
+
+
+def test_every_field_can_be_asked_for_alone(client, seeded):
+    from atrium.api.v1.schemas import ProductSchema
+    from atrium.api.v1.schemas import field_paths
+
+    for lang in ("en", "de"):
+        for name in field_paths(ProductSchema):
+            url = f"/api/v1/products?fields={name}&lang={lang}&limit=3"
+            response = client.get(url)
+            assert response.status_code == 200, (name, response.json)
+            top = name.split(".")[0]
+            assert all(set(item) == {top} for item in response.json["data"]), name
+            item = client.get(f"/api/v1/products/blue-mug?fields={name}&lang={lang}")
+            assert set(item.json) == {top}, name
