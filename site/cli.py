@@ -106,5 +106,8 @@ def seed_command(products: int, posts: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .admin.privacy import inquiries
+
     app.cli.add_command(users)
+    app.cli.add_command(inquiries)
     app.cli.add_command(seed_command)
