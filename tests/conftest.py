@@ -156,3 +156,11 @@ def csrf_token(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@pytest.fixture
+def staff(app: Flask) -> Any:
+    """Back-office actions: `staff.login(role="editor")` returns a logged-in client."""
+    from admin_helpers import Staff
+
+    return Staff(app)

@@ -32,6 +32,7 @@ WRITE_ENDPOINTS = {
     "ajax_lookup": "can_write_any",
     "action_view": "can_write_any",
     "export": "can_export",
+    "preview": "can_write_any",
 }
 
 

@@ -22,6 +22,7 @@ from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import validators
+from wtforms.fields.choices import SelectChoice
 
 from .. import i18n
 from ..extensions import db
@@ -113,8 +114,8 @@ class ProfileView(AccessMixin, BaseView):
     def index(self):
         user = current_user._get_current_object()
         form = ProfileForm(obj=None if request.method == "POST" else user)
-        form.preferred_locale.choices = [("", _("As my browser asks"))] + [
-            (tag, i18n_name(tag)) for tag in i18n.supported()
+        form.preferred_locale.choices = [SelectChoice("", _("As my browser asks"))] + [
+            SelectChoice(tag, i18n_name(tag)) for tag in i18n.supported()
         ]
         if request.method == "GET":
             form.preferred_locale.data = user.preferred_locale or ""

@@ -33,6 +33,7 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import ValidationError
 from wtforms import validators
+from wtforms.fields.choices import SelectChoice
 
 from .. import markdown
 from ..extensions import db
@@ -85,12 +86,14 @@ class UtcDateBefore(DateSmallerFilter):
         return _l("on or before")
 
 
-def _locale_choices(locales: list[str], source: bool = True) -> list[tuple[str, str]]:
-    return [(tag, tag) for tag in (locales if source else locales[1:])]
+def _locale_choices(locales: list[str], source: bool = True) -> list[SelectChoice]:
+    return [SelectChoice(tag, tag) for tag in (locales if source else locales[1:])]
 
 
 class ProductView(AtriumModelView):
     """A million rows: indexed sorts, prefix search, ajax category lookup, no count."""
+
+    read_roles = STAFF
 
     column_list = ("id", "sku", "name", "price", "stock", "published", "category", "created_at")
     column_labels = {
@@ -176,6 +179,7 @@ class ProductView(AtriumModelView):
 
 
 class CategoryView(AtriumModelView):
+    read_roles = STAFF
     column_list = ("id", "slug", "name", "parent")
     column_labels = {"slug": _l("Slug"), "name": _l("Name"), "parent": _l("Parent")}
     column_sortable_list = ("id", "slug", "name")
@@ -230,6 +234,8 @@ class CategoryTranslationView(TranslationView):
 class PostView(AtriumModelView):
     """News posts: one row per locale; a translation group links the locales of a story."""
 
+    read_roles = STAFF
+
     column_list = ("id", "title", "locale", "slug", "status", "published_at", "translation_group")
     column_labels = {
         "title": _l("Title"),
@@ -248,7 +254,7 @@ class PostView(AtriumModelView):
     form_columns = ("locale", "slug", "title", "body", "status", "published_at", "translation_group")
     form_overrides = {"status": SelectField}
     form_args = {
-        "status": {"choices": [(s.value, s.value) for s in PostStatus]},
+        "status": {"choices": [SelectChoice(s.value) for s in PostStatus]},
         "translation_group": {
             "description": _l("Give a post the group of its translations to link them."),
             "validators": [validators.Optional(), validators.Length(max=32)],
@@ -343,7 +349,7 @@ class InquiryView(AtriumModelView):
     column_formatters_detail = {"email": _mailto}
     form_columns = ("status",)
     form_overrides = {"status": SelectField}
-    form_args = {"status": {"choices": [(s.value, s.value) for s in InquiryStatus]}}
+    form_args = {"status": {"choices": [SelectChoice(s.value) for s in InquiryStatus]}}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Inquiry, **kwargs)
@@ -395,7 +401,7 @@ class UserView(AtriumModelView):
     form_overrides = {"role": SelectField}
     form_args = {
         "email": {"validators": [validators.InputRequired(), validators.Email()]},
-        "role": {"choices": [(r.value, r.value) for r in Role]},
+        "role": {"choices": [SelectChoice(r.value) for r in Role]},
     }
     form_extra_fields = {
         "new_password": PasswordField(
@@ -409,7 +415,7 @@ class UserView(AtriumModelView):
 
     def __init__(self, locales: list[str], **kwargs: Any) -> None:
         self.form_args = dict(self.form_args)
-        self.form_args["preferred_locale"] = {"choices": [("", _l("Browser"))] + _locale_choices(locales)}
+        self.form_args["preferred_locale"] = {"choices": [SelectChoice("", _l("Browser"))] + _locale_choices(locales)}
         self.form_overrides = dict(self.form_overrides, preferred_locale=SelectField)
         super().__init__(User, **kwargs)
 
