@@ -21,6 +21,7 @@ from flask_login import login_user
 from flask_login import logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy import update
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 from wtforms import BooleanField
@@ -82,7 +83,11 @@ def login():
             target = safe_next(form.next.data) or url_for("admin.index")
             session.clear()  # a fresh session: nothing set before login survives it
             login_user(user, remember=form.remember.data)
-            user.last_login_at = utcnow()
+            # A Core UPDATE: logging in is not an edit, so the version (and with it any
+            # admin's open edit form for this user) stays valid.
+            db.session.execute(
+                update(User.__table__).where(User.id == user.id).values(last_login_at=utcnow())
+            )
             db.session.commit()
             return redirect(target)
     status = 400 if form.errors else 200

@@ -24,6 +24,7 @@ from flask import stream_with_context
 from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import BaseForm
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -42,6 +43,8 @@ from ..models.base import expect_version
 from .access import AccessMixin
 
 log = logging.getLogger(__name__)
+
+DUPLICATE = _l("This value is already used by another record; choose another one.")
 
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -102,7 +105,20 @@ class AtriumModelView(AccessMixin, ModelView):
         form_class = super().scaffold_form()
         if hasattr(self.model, "version"):
             form_class.version = VersionField()
+        for name in dir(form_class):
+            unbound = getattr(form_class, name)
+            for validator in getattr(unbound, "kwargs", {}).get("validators", []) or []:
+                if isinstance(validator, Unique):
+                    validator.message = DUPLICATE
         return form_class
+
+    def validate_form(self, form) -> bool:
+        valid = super().validate_form(form)
+        # Flask-Admin's templates show only `str` errors: lazy messages would vanish.
+        for field in form:
+            if field.errors and isinstance(field.errors, list | tuple):
+                field.errors = [e if isinstance(e, list | dict) else str(e) for e in field.errors]
+        return valid
 
     # -- reading --------------------------------------------------------------------------
 
@@ -228,9 +244,7 @@ class AtriumModelView(AccessMixin, ModelView):
             if ident:
                 query = query.where(self.model.id != ident[0])
             if db.session.scalar(query.limit(1)) is not None:
-                form[name].errors = list(form[name].errors) + [
-                    _("This value is already used by another record; choose another one.")
-                ]
+                form[name].errors = list(form[name].errors) + [str(DUPLICATE)]
                 found = True
         if not found:
             flash(

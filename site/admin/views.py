@@ -397,7 +397,7 @@ class UserView(AtriumModelView):
     column_sortable_list = ("id", "email", "role", "last_login_at")
     column_searchable_list = ("email",)
     column_filters = ("role", "active")
-    form_columns = ("email", "role", "active", "preferred_locale")
+    form_columns = ("email", "role", "active", "preferred_locale", "new_password")
     form_overrides = {"role": SelectField}
     form_args = {
         "email": {"validators": [validators.InputRequired(), validators.Email()]},
