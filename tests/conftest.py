@@ -26,9 +26,9 @@ from atrium.extensions import db as _db
 PG_URL = os.environ.get("ATRIUM_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")  # read before any test clears the environment
 KEEP_ENV = {"ATRIUM_TEST_DATABASE_URL", "ATRIUM_REQUIRE_SERVICES"}
-REQUIRE_SERVICES = os.environ.get(
-    "ATRIUM_REQUIRE_SERVICES", "1" if os.environ.get("CI") == "true" else "0"
-) == "1"
+REQUIRE_SERVICES = (
+    os.environ.get("ATRIUM_REQUIRE_SERVICES", "1" if os.environ.get("CI") == "true" else "0") == "1"
+)
 
 
 def clear_atrium_env(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -143,6 +143,11 @@ def test_editor_cannot_reach_user_pages_by_url(staff, seeded):
     assert client.get("/admin/user/edit/?id=1").status_code == 403
     response = client.post(
         "/admin/user/new/",
-        data={"csrf_token": token, "email": "x@example.com", "role": "admin", "new_password": "x" * 9},
+        data={
+            "csrf_token": token,
+            "email": "x@example.com",
+            "role": "admin",
+            "new_password": "x" * 9,
+        },
     )
     assert response.status_code == 403

@@ -39,7 +39,9 @@ def init_app(app: Flask) -> None:
     admin.init_app(app)
     catalog, content, people = _l("Catalog"), _l("Content"), _l("Staff")
     admin.add_view(ProductView(locales, name=_l("Products"), category=catalog, endpoint="product"))
-    admin.add_view(CategoryView(locales, name=_l("Categories"), category=catalog, endpoint="category"))
+    admin.add_view(
+        CategoryView(locales, name=_l("Categories"), category=catalog, endpoint="category")
+    )
     admin.add_view(
         ProductTranslationView(
             ProductTranslation,

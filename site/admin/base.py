@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -24,8 +25,11 @@ from flask import stream_with_context
 from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import BaseForm
+from flask_admin.form import DateTimeField
+from flask_admin.model.form import converts
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -61,6 +65,24 @@ class VersionField(HiddenField):
         pass
 
 
+class UtcDateTimeField(DateTimeField):
+    """Staff type UTC times (the admin says so); stored as aware UTC datetimes."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data.tzinfo is None:
+            self.data = self.data.replace(tzinfo=dt.UTC)
+
+
+class AtriumConverter(AdminModelConverter):
+    """Flask-Admin skips TypeDecorator columns: our UTCDateTime gets a field too."""
+
+    @converts("UTCDateTime")
+    def convert_utc_datetime(self, field_args, **extra):
+        field_args.setdefault("description", _l("Time in UTC, e.g. 2026-01-31 14:00:00"))
+        return UtcDateTimeField(**field_args)
+
+
 def neutralise(value: Any) -> str:
     """A CSV cell a spreadsheet shows as text, never evaluates."""
     text = "" if value is None else str(value)
@@ -77,6 +99,7 @@ def _shown(value: Any) -> str:
 
 class AtriumModelView(AccessMixin, ModelView):
     form_base_class = AdminForm
+    model_form_converter = AtriumConverter
     list_template = "admin/atrium/list.html"
     edit_template = "admin/atrium/edit.html"
     create_template = "admin/atrium/create.html"
@@ -196,7 +219,9 @@ class AtriumModelView(AccessMixin, ModelView):
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            flash(_("This record is still used by other records, so it cannot be deleted."), "error")
+            flash(
+                _("This record is still used by other records, so it cannot be deleted."), "error"
+            )
             return False
         except Exception as exc:
             db.session.rollback()
@@ -219,7 +244,10 @@ class AtriumModelView(AccessMixin, ModelView):
             if _shown(stored) != _shown(submitted):
                 changed.append((field.label.text, _shown(stored)))
                 field.errors = list(field.errors) + [
-                    _("Changed by someone else meanwhile; it is now: %(value)s", value=_shown(stored))
+                    _(
+                        "Changed by someone else meanwhile; it is now: %(value)s",
+                        value=_shown(stored),
+                    )
                 ]
         form.conflict = changed
         form.current_version = model.version

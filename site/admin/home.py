@@ -159,9 +159,7 @@ class EraseView(AccessMixin, BaseView):
             count = erase_email(form.email.data)
             db.session.commit()
             flash(
-                ngettext(
-                    "%(num)d inquiry erased.", "%(num)d inquiries erased.", count, num=count
-                ),
+                ngettext("%(num)d inquiry erased.", "%(num)d inquiries erased.", count),
                 "success",
             )
             return redirect(url_for(".index"))

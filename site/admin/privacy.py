@@ -59,9 +59,7 @@ def purge_inquiries(older_than: str | None) -> None:
     """Delete inquiries older than the retention period."""
     audit.set_actor(None, "cli")
     days = (
-        parse_days(older_than)
-        if older_than
-        else int(current_app.config["INQUIRY_RETENTION_DAYS"])
+        parse_days(older_than) if older_than else int(current_app.config["INQUIRY_RETENTION_DAYS"])
     )
     count = purge_older_than(days)
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from flask import flash
 from flask import g
@@ -251,7 +252,15 @@ class PostView(AtriumModelView):
     column_searchable_list = ("title", "slug")
     column_filters = ("locale", "status", "translation_group")
     column_default_sort = ("id", True)
-    form_columns = ("locale", "slug", "title", "body", "status", "published_at", "translation_group")
+    form_columns = (
+        "locale",
+        "slug",
+        "title",
+        "body",
+        "status",
+        "published_at",
+        "translation_group",
+    )
     form_overrides = {"status": SelectField}
     form_args = {
         "status": {"choices": [SelectChoice(s.value) for s in PostStatus]},
@@ -320,9 +329,9 @@ TRANSITIONS = {
 
 
 def _mailto(view, context, model, name) -> Markup:
-    subject = _("Re: your message")
+    subject = quote(_("Re: your message"))
     return Markup('<a href="mailto:{}?subject={}">{}</a>').format(
-        model.email, subject, model.email
+        quote(model.email, safe="@"), subject, model.email
     )
 
 
@@ -415,7 +424,9 @@ class UserView(AtriumModelView):
 
     def __init__(self, locales: list[str], **kwargs: Any) -> None:
         self.form_args = dict(self.form_args)
-        self.form_args["preferred_locale"] = {"choices": [SelectChoice("", _l("Browser"))] + _locale_choices(locales)}
+        self.form_args["preferred_locale"] = {
+            "choices": [SelectChoice("", _l("Browser"))] + _locale_choices(locales)
+        }
         self.form_overrides = dict(self.form_overrides, preferred_locale=SelectField)
         super().__init__(User, **kwargs)
 
@@ -426,7 +437,9 @@ class UserView(AtriumModelView):
             raise ValidationError(_("A new account needs a password."))
         model.preferred_locale = model.preferred_locale or None
         if model.id == current_user.id and (model.role != ADMIN or not model.active):
-            raise ValidationError(_("You cannot remove your own admin rights or deactivate yourself."))
+            raise ValidationError(
+                _("You cannot remove your own admin rights or deactivate yourself.")
+            )
 
     def on_model_delete(self, model):
         if model.id == current_user.id:
@@ -439,7 +452,16 @@ class ApiTokenView(AtriumModelView):
     read_roles = frozenset({ADMIN})
     write_roles = frozenset({ADMIN})
     allow_edit = True
-    column_list = ("id", "prefix", "name", "owner", "scopes", "expires_at", "last_used_at", "revoked_at")
+    column_list = (
+        "id",
+        "prefix",
+        "name",
+        "owner",
+        "scopes",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     column_labels = {
         "prefix": _l("Prefix"),
         "name": _l("Name"),
@@ -451,7 +473,7 @@ class ApiTokenView(AtriumModelView):
     }
     column_details_list = column_list
     column_sortable_list = ("id", "name", "expires_at")
-    form_columns = ("name", "owner", "expires_at")
+    form_columns = ("name", "owner", "scope_list", "expires_at")
     form_ajax_refs = {"owner": {"fields": ("email",), "page_size": 10}}
     form_extra_fields = {
         "scope_list": StringField(
@@ -479,7 +501,7 @@ class ApiTokenView(AtriumModelView):
             form.owner.data,
             (form.scope_list.data or "").split(),
             name=form.name.data or "",
-            expires_at=form.expires_at.data and form.expires_at.data.replace(tzinfo=UTC),
+            expires_at=form.expires_at.data,
         )
         db.session.add(token)
         try:
@@ -493,8 +515,6 @@ class ApiTokenView(AtriumModelView):
 
     def on_model_change(self, form, model, is_created):
         model.scopes = sorted(set((form.scope_list.data or "").split()))
-        if model.expires_at is not None and model.expires_at.tzinfo is None:
-            model.expires_at = model.expires_at.replace(tzinfo=UTC)
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
@@ -506,7 +526,9 @@ class ApiTokenView(AtriumModelView):
         token, secret = issued
         return self.render(self.token_template, token=token, secret=secret)
 
-    @action("revoke", _l("Revoke"), _l("Revoke the selected tokens? Clients using them stop working."))
+    @action(
+        "revoke", _l("Revoke"), _l("Revoke the selected tokens? Clients using them stop working.")
+    )
     def action_revoke(self, ids):
         count = 0
         for token in self.get_query().filter(ApiToken.id.in_([int(i) for i in ids])):
