@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Numeric
 from sqlalchemy import String
+from sqlalchemy import func
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
@@ -115,3 +116,9 @@ class ProductTranslation(Versioned, db.Model):
 
     def __str__(self) -> str:
         return f"{self.locale}: {self.name}"
+
+
+# The back-office lists a million products: its sort and search need these.
+# `lower(name)`: a case-insensitive name prefix search is a range scan on this index.
+Index("ix_products_name_lower", func.lower(Product.name))
+Index("ix_products_created_at", Product.created_at)
