@@ -120,7 +120,6 @@ class ProductView(AtriumModelView):
         FloatGreaterFilter(Product.price, _l("Price")),
         FloatSmallerFilter(Product.price, _l("Price")),
     )
-    column_editable_list = ("stock", "published")
     form_columns = (
         "sku",
         "slug",
@@ -186,6 +185,8 @@ class CategoryView(AtriumModelView):
     column_sortable_list = ("id", "slug", "name")
     column_searchable_list = ("name", "slug")
     column_default_sort = ("name", False)
+    # Inline editing in the list (x-editable) costs a form per row: only on small tables.
+    column_editable_list = ("name",)
     form_columns = ("slug", "name", "parent", "translations")
     form_ajax_refs = {"parent": {"fields": ("name", "slug"), "page_size": 10}}
     unique_fields = ("slug",)
