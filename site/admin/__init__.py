@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import CategoryTranslation
 from ..models import ProductTranslation
 from . import auth
+from . import catalogs
 from .home import DashboardView
 from .home import EraseView
 from .home import ProfileView
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     admin = Admin(
         name="Atrium",
         theme=Bootstrap4Theme(base_template="admin/atrium/base.html"),
+        translations_path=catalogs.fallback_directory(app),
         index_view=DashboardView(name=_l("Home"), url="/admin", endpoint="admin"),
     )
     admin.init_app(app)

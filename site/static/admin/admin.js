@@ -37,3 +37,25 @@
   });
   refresh();
 })();
+
+/* Replacements for Flask-Admin's inline onclick handlers (see templates/admin/). */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var action = event.target.closest("[data-model-action]");
+    if (action && window.modelActions) {
+      event.preventDefault();
+      window.modelActions.execute(action.getAttribute("data-model-action"));
+      return;
+    }
+    var add = event.target.closest("[data-inline-add]");
+    if (add && window.faForm) {
+      event.preventDefault();
+      window.faForm.addInlineField(add, add.getAttribute("data-inline-add"));
+      return;
+    }
+    if (event.target.closest("[data-prevent-default]")) {
+      event.preventDefault();
+    }
+  });
+})();
