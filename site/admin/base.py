@@ -20,6 +20,7 @@ from typing import Any
 from flask import Response
 from flask import abort
 from flask import flash
+from flask import g
 from flask import request
 from flask import stream_with_context
 from flask_admin import expose
@@ -44,6 +45,7 @@ from wtforms import ValidationError
 from ..extensions import db
 from ..models.base import StaleVersion
 from ..models.base import expect_version
+from . import paging
 from .access import AccessMixin
 
 log = logging.getLogger(__name__)
@@ -153,21 +155,92 @@ class AtriumModelView(AccessMixin, ModelView):
             return None
         return self.get_query().filter(self.model.id == ident).one_or_none()
 
+    def search_order(self, search: str) -> Any:
+        """The order of search results when no sort is chosen (None: the default order)."""
+        return None
+
+    def _list_key(self, sort_column: Any, sort_desc: bool, search: str | None) -> tuple[Any, bool]:
+        """The expression a page is ordered by (ties broken by id), and its direction."""
+        if sort_column is not None:
+            column = (
+                getattr(self.model, sort_column) if isinstance(sort_column, str) else sort_column
+            )
+            return column, bool(sort_desc)
+        if search and (order := self.search_order(search)) is not None:
+            return order, False
+        default = self.column_default_sort
+        if isinstance(default, tuple):
+            return getattr(self.model, default[0]), bool(default[1])
+        if isinstance(default, str):
+            return getattr(self.model, default), False
+        return self.model.id, False
+
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        """The page's ids first (an index scan), then those rows by primary key."""
-        count, query = super().get_list(
-            page, sort_column, sort_desc, search, filters, execute=False, page_size=page_size
-        )
+        """One page: its ids first (an index scan, keyset when a cursor came), then the rows.
+
+        No `count(*)`: the pager is next/previous. Filters and search are Flask-Admin's
+        (this view's `_apply_search`); ordering and paging are done here.
+        """
         if not execute:
-            return count, query
-        ids = [row[0] for row in query.with_entities(self.model.id)]
-        if not ids:
-            return count, []
-        rows_query = self.get_query().filter(self.model.id.in_(ids))
+            return super().get_list(
+                page, sort_column, sort_desc, search, filters, execute=False, page_size=page_size
+            )
+        page_size = self.page_size if page_size is None else page_size
+        _count, query = super().get_list(
+            None, None, False, search, filters, execute=False, page_size=0
+        )
+        key, descending = self._list_key(sort_column, sort_desc, search)
+        pk = self.model.id
+        sort = f"{request.args.get('sort', '')}:{request.args.get('desc', '')}:{search or ''}"
+        cursor, forward = paging.decode(request.args.get(paging.AFTER), sort), True
+        if cursor is None:
+            cursor = paging.decode(request.args.get(paging.BEFORE), sort)
+            forward = cursor is None
+        scan_descending = descending if forward else not descending
+        query = query.order_by(None)
+        if cursor is not None:
+            query = query.filter(paging.beyond(key, pk, cursor, scan_descending))
+        order = (key.desc(), pk.desc()) if scan_descending else (key.asc(), pk.asc())
+        query = query.order_by(*order[: 1 if key is pk else 2])
+        if page_size:
+            query = query.limit(page_size)
+            if cursor is None and page:
+                query = query.offset(page * page_size)
+        keys = query.with_entities(pk, key).all()
+        if not forward:
+            keys.reverse()
+        if not keys:
+            return None, []
+        g.atrium_list_bounds = {
+            "view": self.endpoint,
+            "page": page or 0,
+            "first": paging.encode(sort, keys[0][1], keys[0][0]),
+            "last": paging.encode(sort, keys[-1][1], keys[-1][0]),
+        }
+        ids = [row[0] for row in keys]
+        rows_query = self.get_query().filter(pk.in_(ids))
         if self.list_eager:
             rows_query = rows_query.options(*self.list_eager)
         rows = {row.id: row for row in rows_query}
-        return count, [rows[i] for i in ids if i in rows]
+        return None, [rows[i] for i in ids if i in rows]
+
+    def _get_list_extra_args(self):
+        view_args = super()._get_list_extra_args()
+        for name in (paging.AFTER, paging.BEFORE):
+            view_args.extra_args.pop(name, None)
+        return view_args
+
+    def _get_list_url(self, view_args) -> str:
+        """The pager's next/previous links carry a cursor (see paging)."""
+        url = super()._get_list_url(view_args)
+        bounds = g.get("atrium_list_bounds")
+        if not bounds or bounds["view"] != self.endpoint or not view_args.page:
+            return url
+        if view_args.page == bounds["page"] + 1:
+            return f"{url}{'&' if '?' in url else '?'}{paging.AFTER}={bounds['last']}"
+        if view_args.page == bounds["page"] - 1:
+            return f"{url}{'&' if '?' in url else '?'}{paging.BEFORE}={bounds['first']}"
+        return url
 
     # -- writing --------------------------------------------------------------------------
 

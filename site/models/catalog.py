@@ -13,9 +13,9 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Numeric
 from sqlalchemy import String
-from sqlalchemy import func
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import func
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
