@@ -36,6 +36,7 @@ def test_csv_export_streams_and_neutralises_formulas(app, staff):
     assert response.is_streamed
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    response.close()  # ends the streamed response's context (and its transaction)
     names = {row[3] for row in rows[1:]}
     assert names == {
         '\'=HYPERLINK("http://evil")',

@@ -398,19 +398,12 @@ class AtriumModelView(AccessMixin, ModelView):
     # -- export ---------------------------------------------------------------------------
 
     def _export_csv(self, return_url):
-        """Stream rows (`yield_per`) instead of loading them all; neutralise formulas."""
-        view_args = self._get_list_extra_args()
-        sort = self._get_column_by_idx(view_args.sort)
-        _count, query = ModelView.get_list(
-            self,
-            0,
-            sort[0] if sort else None,
-            view_args.sort_desc,
-            view_args.search,
-            view_args.filters,
-            execute=False,
-            page_size=0,
-        )
+        """Stream rows (`yield_per`) instead of loading them all; neutralise formulas.
+
+        The query is built inside the generator: the session of the view has been closed
+        by the time the response streams, and a query bound to it would take a connection
+        that no teardown returns.
+        """
         columns = list(self._export_columns)
 
         class Echo:
@@ -421,6 +414,18 @@ class AtriumModelView(AccessMixin, ModelView):
 
         def rows() -> Iterator[str]:
             yield writer.writerow([neutralise(label) for _name, label in columns])
+            view_args = self._get_list_extra_args()
+            sort = self._get_column_by_idx(view_args.sort)
+            _count, query = ModelView.get_list(
+                self,
+                0,
+                sort[0] if sort else None,
+                view_args.sort_desc,
+                view_args.search,
+                view_args.filters,
+                execute=False,
+                page_size=0,
+            )
             for row in query.yield_per(500):
                 yield writer.writerow(
                     [neutralise(self.get_export_value(row, name)) for name, _label in columns]
