@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
+from flask import abort
 from flask import flash
 from flask import g
 from flask import jsonify
@@ -24,7 +25,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from markupsafe import escape
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -50,6 +50,7 @@ from ..models import ProductTranslation
 from ..models import Role
 from ..models import User
 from ..models.base import utcnow
+from ..models.news import new_group
 from .access import ADMIN
 from .access import EDITOR
 from .access import STAFF
@@ -142,7 +143,6 @@ class ProductView(AtriumModelView):
     list_eager = (selectinload(Product.category),)
     allow_export = True
     column_export_list = ("id", "sku", "slug", "name", "price", "currency", "stock", "published")
-    extra_js: list[str] = []
 
     def __init__(self, locales: list[str], **kwargs: Any) -> None:
         self.inline_models = (
@@ -297,10 +297,7 @@ class PostView(AtriumModelView):
         return query.filter(Post.translation_group == group) if group else query
 
     def on_model_change(self, form, model, is_created):
-        if not model.translation_group:
-            model.translation_group = None  # the default makes a new group
-            from ..models.news import new_group
-
+        if not model.translation_group:  # a new story: its own group
             model.translation_group = new_group()
         if is_created and current_user.is_authenticated:
             model.author = current_user._get_current_object()
@@ -613,8 +610,6 @@ class AuditView(AtriumModelView):
         if role() != ADMIN:
             model, _pk = self._scope()
             if role() not in HISTORY_ROLES.get(model or "", set()):
-                from flask import abort
-
                 abort(403)
         return None
 
@@ -626,12 +621,3 @@ class AuditView(AtriumModelView):
         if pk:
             query = query.filter(AuditEntry.pk == pk)
         return query
-
-
-def history_link(model_name: str, pk: Any) -> dict[str, Any]:
-    """URL arguments of a record's history (the audit list filtered to it)."""
-    return {"model": model_name, "pk": str(pk)}
-
-
-def bold(text: str) -> Markup:
-    return Markup("<b>{}</b>").format(escape(text))
