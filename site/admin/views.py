@@ -27,6 +27,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import and_
 from sqlalchemy import func
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm import selectinload
 from wtforms import PasswordField
 from wtforms import SelectField
@@ -140,7 +141,8 @@ class ProductView(AtriumModelView):
     }
     form_widget_args = {"description": {"rows": 8, "data-markdown-preview": "1"}}
     unique_fields = ("sku", "slug")
-    list_eager = (selectinload(Product.category),)
+    # The list shows no translations: skip their (selectin by default) query.
+    list_eager = (selectinload(Product.category), lazyload(Product.translations))
     allow_export = True
     column_export_list = ("id", "sku", "slug", "name", "price", "currency", "stock", "published")
 
