@@ -151,3 +151,20 @@ def test_editor_cannot_reach_user_pages_by_url(staff, seeded):
         },
     )
     assert response.status_code == 403
+
+
+def test_admin_filters_the_audit_log_by_actor_model_and_date(app, staff, seeded):
+    client = staff.login(role="admin")
+    editor_email = staff.email_of(staff.create("editor", email="ed@example.com"))
+    editor = staff.login(email=editor_email)
+    staff.submit(editor, "/admin/category/new/", {"slug": "garden", "name": "Garden"})
+    from atrium.models.base import utcnow
+
+    today = utcnow().date().isoformat()
+    # Filters in the order of AuditView.column_filters: who, model, record, from, after, before.
+    by_actor = client.get("/admin/audit/?flt0_0=ed%40example").text
+    assert "garden" in by_actor and "SKU-" not in by_actor
+    by_model = client.get("/admin/audit/?flt0_1=Product").text
+    assert "SKU-" in by_model and "garden" not in by_model
+    assert "garden" in client.get(f"/admin/audit/?flt0_4={today}&flt1_5={today}").text
+    assert "garden" not in client.get("/admin/audit/?flt0_5=2000-01-01").text
