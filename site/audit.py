@@ -98,7 +98,10 @@ def _changes(obj: Any, action: str) -> dict[str, Any]:
 
 
 def _pk(obj: Any) -> str:
-    return ",".join(str(v) for v in inspect(obj).identity or ())
+    # Not `identity`: a new row has none yet in after_flush, but its key columns are set.
+    state = inspect(obj)
+    values = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in values if v is not None)
 
 
 def _entries(session: Session, action: str, objects: Any) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from . import audit
 from . import datacopy
 from . import seed
+from .admin.privacy import inquiries
 from .api import cli as api_cli
 from .content.cli import group as pages_group
 from .extensions import db
@@ -131,6 +132,7 @@ def worker_command(burst: bool) -> None:
 def init_app(app: Flask) -> None:
     datacopy.init_app(app)
     app.cli.add_command(users)
+    app.cli.add_command(inquiries)
     app.cli.add_command(seed_command)
     app.cli.add_command(api_cli.tokens)
     app.cli.add_command(pages_group)

@@ -116,3 +116,11 @@ def redis_url() -> str:
     if not REDIS_URL:
         require_service("Redis (REDIS_URL)")
     return REDIS_URL
+
+
+@pytest.fixture
+def staff(app: Flask) -> Any:
+    """Back-office actions: `staff.login(role="editor")` returns a logged-in client."""
+    from admin_helpers import Staff
+
+    return Staff(app)

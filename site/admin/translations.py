@@ -14,21 +14,18 @@ import io
 from pathlib import Path
 
 from flask import abort
-from flask import redirect
-from flask import request
 from flask import send_file
-from flask import url_for
 from flask_admin import BaseView
 from flask_admin import expose
-from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from .. import i18n
 from ..translate import catalogs
 from ..translate import status
+from .access import ADMIN
+from .access import TRANSLATOR
+from .access import AccessMixin
 
 #: Roles allowed to see the dashboard.
-ROLES = ("admin", "translator")
 GETTEXT = "text/x-gettext-translation"
 
 
@@ -46,24 +43,11 @@ def _download(path: Path, filename: str):
     )
 
 
-class TranslationDashboard(BaseView):
+class TranslationDashboard(AccessMixin, BaseView):
     """Coverage of UI strings and pages per locale, for admins and translators."""
 
-    def is_accessible(self) -> bool:
-        return bool(
-            current_user.is_authenticated
-            and current_user.is_active
-            and getattr(current_user, "role", None) in ROLES
-        )
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            try:
-                target = request.full_path if request.query_string else request.path
-                return redirect(url_for("admin_auth.login", next=target))
-            except BuildError:
-                pass
-        abort(403)
+    read_roles = frozenset({ADMIN, TRANSLATOR})
+    write_roles = frozenset()
 
     @expose("/")
     def index(self):

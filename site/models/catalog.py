@@ -15,6 +15,7 @@ from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import func
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -115,3 +116,9 @@ class ProductTranslation(Versioned, db.Model):
 
     def __str__(self) -> str:
         return f"{self.locale}: {self.name}"
+
+
+# The back-office lists a million products: its sort and search need these.
+# `lower(name)`: a case-insensitive name prefix search is a range scan on this index.
+Index("ix_products_name_lower", func.lower(Product.name))
+Index("ix_products_created_at", Product.created_at)

@@ -1,0 +1,447 @@
+"""The base of every Atrium model view: what Flask-Admin's defaults get wrong, fixed once.
+
+- forms carry a CSRF token (Flask-WTF base class; CSRFProtect checks every POST);
+- `get_one` goes through `get_query`, so row rules hold for details, edit and delete too;
+- the edit form carries the version it was opened with; saving over a newer version shows
+  the form again with what changed, and writes nothing (`expect_version` + StaleDataError);
+- database errors become a sentence next to the field, never exception text;
+- lists run no `count(*)` (next/previous paging) and fetch a page by primary key;
+- CSV export streams rows and neutralises spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import g
+from flask import request
+from flask import stream_with_context
+from flask_admin import expose
+from flask_admin.babel import gettext as admin_gettext
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.contrib.sqla.validators import Unique
+from flask_admin.form import BaseForm
+from flask_admin.form import DateTimeField
+from flask_admin.model.form import converts
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import inspect
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.utils import secure_filename
+from wtforms import HiddenField
+from wtforms import ValidationError
+
+from ..extensions import db
+from ..models.base import StaleVersion
+from ..models.base import expect_version
+from . import paging
+from .access import AccessMixin
+
+log = logging.getLogger(__name__)
+
+DUPLICATE = _l("This value is already used by another record; choose another one.")
+
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AdminForm(BaseForm, FlaskForm):
+    """Flask-Admin's form (translations, `_obj`) with Flask-WTF's CSRF token."""
+
+
+class VersionField(HiddenField):
+    """The version the form was opened with; read by `update_model`, never written."""
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        pass
+
+
+class UtcDateTimeField(DateTimeField):
+    """Staff type UTC times (the admin says so); stored as aware UTC datetimes."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data.tzinfo is None:
+            self.data = self.data.replace(tzinfo=dt.UTC)
+
+
+class AtriumConverter(AdminModelConverter):
+    """Flask-Admin skips TypeDecorator columns: our UTCDateTime gets a field too."""
+
+    @converts("UTCDateTime")
+    def convert_utc_datetime(self, field_args, **extra):
+        field_args.setdefault("description", _l("Time in UTC, e.g. 2026-01-31 14:00:00"))
+        return UtcDateTimeField(**field_args)
+
+
+def neutralise(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text, never evaluates."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class AtriumModelView(AccessMixin, ModelView):
+    form_base_class = AdminForm
+    model_form_converter = AtriumConverter
+    list_template = "admin/atrium/list.html"
+    edit_template = "admin/atrium/edit.html"
+    create_template = "admin/atrium/create.html"
+    details_template = "admin/atrium/details.html"
+    can_view_details = True
+    simple_list_pager = True  # no count(*) per page: next/previous paging
+    page_size = 20
+    can_set_page_size = True
+    page_size_options = (20, 50, 100)
+    column_display_pk = True
+    column_auto_select_related = False
+    export_max_rows = 0  # unlimited: the export streams
+    #: Columns with a unique constraint: a duplicate is reported next to the field.
+    unique_fields: tuple[str, ...] = ()
+    #: Relationships loaded with the page (one query, not one per row).
+    list_eager: tuple[Any, ...] = ()
+    #: Audit history links show on edit pages (the audit view's endpoint).
+    audit_endpoint = "audit.index_view"
+
+    def __init__(self, model: type, **kwargs: Any) -> None:
+        super().__init__(model, db, **kwargs)
+
+    # -- forms ----------------------------------------------------------------------------
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        if hasattr(self.model, "version"):
+            form_class.version = VersionField()
+        for name in dir(form_class):
+            unbound = getattr(form_class, name)
+            for validator in getattr(unbound, "kwargs", {}).get("validators", []) or []:
+                if isinstance(validator, Unique):
+                    validator.message = DUPLICATE
+        return form_class
+
+    def validate_form(self, form) -> bool:
+        valid = super().validate_form(form)
+        # Flask-Admin's templates show only `str` errors: lazy messages would vanish.
+        for field in form:
+            if field.errors and isinstance(field.errors, list | tuple):
+                field.errors = [e if isinstance(e, list | dict) else str(e) for e in field.errors]
+        return valid
+
+    # -- reading --------------------------------------------------------------------------
+
+    def get_one(self, id: Any) -> Any:
+        """Through `get_query`, unlike Flask-Admin's `session.get`: row rules apply."""
+        try:
+            ident = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == ident).one_or_none()
+
+    def search_order(self, search: str) -> Any:
+        """The order of search results when no sort is chosen (None: the default order)."""
+        return None
+
+    def _list_key(self, sort_column: Any, sort_desc: bool, search: str | None) -> tuple[Any, bool]:
+        """The expression a page is ordered by (ties broken by id), and its direction."""
+        if sort_column is not None:
+            column = (
+                getattr(self.model, sort_column) if isinstance(sort_column, str) else sort_column
+            )
+            return column, bool(sort_desc)
+        if search and (order := self.search_order(search)) is not None:
+            return order, False
+        default = self.column_default_sort
+        if isinstance(default, tuple):
+            return getattr(self.model, default[0]), bool(default[1])
+        if isinstance(default, str):
+            return getattr(self.model, default), False
+        return self.model.id, False
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """One page: its ids first (an index scan, keyset when a cursor came), then the rows.
+
+        No `count(*)`: the pager is next/previous. Filters and search are Flask-Admin's
+        (this view's `_apply_search`); ordering and paging are done here.
+        """
+        if not execute:
+            return super().get_list(
+                page, sort_column, sort_desc, search, filters, execute=False, page_size=page_size
+            )
+        page_size = self.page_size if page_size is None else page_size
+        _count, query = super().get_list(
+            None, None, False, search, filters, execute=False, page_size=0
+        )
+        key, descending = self._list_key(sort_column, sort_desc, search)
+        pk = self.model.id
+        sort = f"{request.args.get('sort', '')}:{request.args.get('desc', '')}:{search or ''}"
+        cursor, forward = paging.decode(request.args.get(paging.AFTER), sort), True
+        if cursor is None:
+            cursor = paging.decode(request.args.get(paging.BEFORE), sort)
+            forward = cursor is None
+        scan_descending = descending if forward else not descending
+        query = query.order_by(None)
+        if cursor is not None:
+            query = query.filter(paging.beyond(key, pk, cursor, scan_descending))
+        order = (key.desc(), pk.desc()) if scan_descending else (key.asc(), pk.asc())
+        query = query.order_by(*order[: 1 if key is pk else 2])
+        if page_size:
+            query = query.limit(page_size)
+            if cursor is None and page:
+                query = query.offset(page * page_size)
+        keys = query.with_entities(pk, key).all()
+        if not forward:
+            keys.reverse()
+        if not keys:
+            return None, []
+        g.atrium_list_bounds = {
+            "view": self.endpoint,
+            "page": page or 0,
+            "first": paging.encode(sort, keys[0][1], keys[0][0]),
+            "last": paging.encode(sort, keys[-1][1], keys[-1][0]),
+        }
+        ids = [row[0] for row in keys]
+        rows_query = self.get_query().filter(pk.in_(ids))
+        if self.list_eager:
+            rows_query = rows_query.options(*self.list_eager)
+        rows = {row.id: row for row in rows_query}
+        return None, [rows[i] for i in ids if i in rows]
+
+    def _get_list_extra_args(self):
+        view_args = super()._get_list_extra_args()
+        for name in (paging.AFTER, paging.BEFORE):
+            view_args.extra_args.pop(name, None)
+        return view_args
+
+    def _get_list_url(self, view_args) -> str:
+        """The pager's next/previous links carry a cursor (see paging)."""
+        url = super()._get_list_url(view_args)
+        bounds = g.get("atrium_list_bounds")
+        if not bounds or bounds["view"] != self.endpoint or not view_args.page:
+            return url
+        if view_args.page == bounds["page"] + 1:
+            return f"{url}{'&' if '?' in url else '?'}{paging.AFTER}={bounds['last']}"
+        if view_args.page == bounds["page"] - 1:
+            return f"{url}{'&' if '?' in url else '?'}{paging.BEFORE}={bounds['first']}"
+        return url
+
+    # -- writing --------------------------------------------------------------------------
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """Never show exception text: a validation message is ours, anything else is logged."""
+        if isinstance(exc, ValidationError):
+            flash(str(exc), "error")
+            return True
+        log.exception("admin %s failed", self.endpoint)
+        flash(_("The change could not be saved. It has been logged; please try again."), "error")
+        return True
+
+    def _save(self, form, model, is_created: bool) -> bool:
+        session = db.session
+        try:
+            if not is_created and "version" in form:
+                expect_version(model, form.version.data)
+            form.populate_obj(model)
+            if is_created:
+                session.add(model)
+            self._on_model_change(form, model, is_created)
+            session.commit()
+        except (StaleVersion, StaleDataError):
+            session.rollback()
+            self._explain_conflict(form, model)
+            return False
+        except IntegrityError:
+            session.rollback()
+            self._explain_integrity(form, model)
+            return False
+        except Exception as exc:
+            session.rollback()
+            self.handle_view_exception(exc)
+            return False
+        self.after_model_change(form, model, is_created)
+        return True
+
+    def create_model(self, form):
+        model = self.build_new_instance()
+        return model if self._save(form, model, True) else False
+
+    def update_model(self, form, model) -> bool:
+        return self._save(form, model, False)
+
+    def delete_model(self, model) -> bool:
+        try:
+            self.on_model_delete(model)
+            db.session.delete(model)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            flash(
+                _("This record is still used by other records, so it cannot be deleted."), "error"
+            )
+            return False
+        except Exception as exc:
+            db.session.rollback()
+            self.handle_view_exception(exc)
+            return False
+        self.after_model_delete(model)
+        return True
+
+    def _explain_conflict(self, form, model) -> None:
+        """Someone saved first: show the stored values next to the fields that differ."""
+        db.session.refresh(model)
+        changed = []
+        for field in form:
+            if field.name in ("csrf_token", "version") or not hasattr(model, field.name):
+                continue
+            stored = getattr(model, field.name)
+            if isinstance(stored, list):  # inline translations, many-to-many
+                continue
+            submitted = field.data
+            if _shown(stored) != _shown(submitted):
+                changed.append((field.label.text, _shown(stored)))
+                field.errors = list(field.errors) + [
+                    _(
+                        "Changed by someone else meanwhile; it is now: %(value)s",
+                        value=_shown(stored),
+                    )
+                ]
+        form.conflict = changed
+        form.current_version = model.version
+        flash(
+            _(
+                "Someone else saved this record while you were editing it, so nothing was "
+                "saved. The fields they changed are marked; reload the page to start from "
+                "their version."
+            ),
+            "error",
+        )
+
+    def _explain_integrity(self, form, model) -> None:
+        """Which unique value is taken: said next to its field, in a sentence."""
+        found = False
+        for name in self.unique_fields:
+            if name not in form or not form[name].data:
+                continue
+            column = getattr(self.model, name)
+            query = select(self.model.id).where(column == form[name].data)
+            ident = inspect(model).identity
+            if ident:
+                query = query.where(self.model.id != ident[0])
+            if db.session.scalar(query.limit(1)) is not None:
+                form[name].errors = list(form[name].errors) + [str(DUPLICATE)]
+                found = True
+        if not found:
+            flash(
+                _("The record could not be saved: it conflicts with another record."),
+                "error",
+            )
+
+    def action_delete(self, ids):
+        """Flask-Admin's bulk delete flashes exception text; this one does not."""
+        count = 0
+        for model in self.get_query().filter(self.model.id.in_([int(i) for i in ids])).all():
+            if self.delete_model(model):
+                count += 1
+        if count:
+            flash(
+                admin_gettext("%(count)s records were successfully deleted.", count=count),
+                "success",
+            )
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        """One column edited in the list (x-editable). Flask-Admin's version does not check
+        `can_edit` (our `_handle_view` does), answers 500 to bad input, and shows
+        exception text; this one answers 400 with a sentence."""
+        if not self.column_editable_list:
+            abort(404)
+        form = self.list_form()
+        for field in list(form):
+            if field.name not in request.form and field.name != "csrf_token":
+                del form[field.name]
+        if "list_form_pk" not in form or not self.validate_form(form):
+            errors = [e for f in form for e in f.errors if isinstance(e, str)]
+            return (errors[0] if errors else _("Nothing to save.")), 400
+        record = self.get_one(form.list_form_pk.data)
+        if record is None:
+            return _("Record does not exist."), 404
+        try:
+            form.populate_obj(record)
+            self._on_model_change(form, record, False)
+            db.session.commit()
+        except ValidationError as exc:
+            db.session.rollback()
+            return str(exc), 400
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()
+            return _("The value could not be saved: it conflicts with another change."), 409
+        self.after_model_change(form, record, False)
+        return _("Record was successfully saved.")
+
+    # -- export ---------------------------------------------------------------------------
+
+    def _export_csv(self, return_url):
+        """Stream rows (`yield_per`) instead of loading them all; neutralise formulas.
+
+        The query is built inside the generator: the session of the view has been closed
+        by the time the response streams, and a query bound to it would take a connection
+        that no teardown returns.
+        """
+        columns = list(self._export_columns)
+
+        class Echo:
+            def write(self, value: str) -> str:
+                return value
+
+        writer = csv.writer(Echo())
+
+        def rows() -> Iterator[str]:
+            yield writer.writerow([neutralise(label) for _name, label in columns])
+            view_args = self._get_list_extra_args()
+            sort = self._get_column_by_idx(view_args.sort)
+            _count, query = ModelView.get_list(
+                self,
+                0,
+                sort[0] if sort else None,
+                view_args.sort_desc,
+                view_args.search,
+                view_args.filters,
+                execute=False,
+                page_size=0,
+            )
+            for row in query.yield_per(500):
+                yield writer.writerow(
+                    [neutralise(self.get_export_value(row, name)) for name, _label in columns]
+                )
+
+        filename = secure_filename(self.get_export_name(export_type="csv"))
+        return Response(
+            stream_with_context(rows()),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={filename}"},
+        )
+
+
+#: Labels shared by several views (lazy: evaluated at request time).
+LABELS = {
+    "created_at": _l("Created"),
+    "updated_at": _l("Updated"),
+    "version": _l("Version"),
+}

@@ -1,0 +1,272 @@
+"""Editing in the back-office: CSRF, lost updates, errors next to fields, audit history."""
+
+import re
+
+import factories
+import pytest
+from admin_helpers import token_of
+from sqlalchemy import select
+
+from atrium.extensions import db as _db
+from atrium.models import AuditEntry
+from atrium.models import Category
+from atrium.models import Product
+
+PRODUCT = {
+    "sku": "MUG-1",
+    "slug": "mug",
+    "name": "Mug",
+    "description": "A *mug*",
+    "price": "12.50",
+    "currency": "EUR",
+    "stock": "3",
+    "published": "y",
+}
+
+
+@pytest.fixture
+def product_id(app):
+    with app.app_context():
+        row = factories.product(slug="blue-mug", name="Blue mug", sku="MUG-BLUE", stock=5)
+        factories.product(slug="taken", name="Taken", sku="TAKEN")
+        _db.session.commit()
+        return row.id
+
+
+def _product(app, product_id):
+    with app.app_context():
+        return _db.session.get(Product, product_id)
+
+
+def _edit_data(page_html, **changes):
+    """The edit form as the browser would send it: every field as loaded, plus changes."""
+    data = {"csrf_token": token_of(page_html)}
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page_html)
+    data["version"] = version.group(1)
+    for name in ("sku", "slug", "name", "price", "currency", "stock"):
+        match = re.search(rf'<input[^>]* name="{name}"[^>]*value="([^"]*)"', page_html)
+        data[name] = match.group(1) if match else ""
+    data["description"] = ""
+    data["published"] = "y"
+    data.update(changes)
+    return data
+
+
+def test_editor_creates_a_product_and_the_audit_says_who(app, staff):
+    client = staff.login(role="editor")
+    response = staff.submit(client, "/admin/product/new/", PRODUCT)
+    assert response.status_code == 302
+    with app.app_context():
+        product = _db.session.scalar(select(Product).where(Product.sku == "MUG-1"))
+        entry = _db.session.scalar(
+            select(AuditEntry).where(AuditEntry.model == "Product", AuditEntry.action == "create")
+        )
+    assert product.name == "Mug"
+    assert entry.source == "admin"
+    assert entry.actor.endswith("@example.com")
+    assert entry.pk == str(product.id)
+    assert entry.changes["name"] == [None, "Mug"]
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/product/new/", PRODUCT),
+        ("/admin/product/edit/?id={id}", {**PRODUCT, "name": "Hacked", "version": "1"}),
+        ("/admin/product/delete/", {"id": "{id}"}),
+        ("/admin/product/action/", {"action": "delete", "rowid": "{id}"}),
+        ("/admin/category/ajax/update/", {"list_form_pk": "{id}", "name": "Hacked"}),
+    ],
+)
+def test_writes_without_csrf_token_are_refused(app, staff, product_id, url, data):
+    client = staff.login(role="editor")
+    data = {k: v.format(id=product_id) for k, v in data.items()}
+    response = client.post(url.format(id=product_id), data=data)
+    assert response.status_code == 400
+    assert "CSRF" in response.text or "Bad request" in response.text
+    product = _product(app, product_id)
+    assert (product.name, product.stock, product.version) == ("Blue mug", 5, 1)
+    with app.app_context():
+        assert _db.session.scalar(select(Product).where(Product.sku == "MUG-1")) is None
+
+
+def test_every_admin_form_carries_a_csrf_token(staff, product_id):
+    client = staff.login(role="admin")
+    for url in (
+        "/admin/product/",
+        "/admin/product/new/",
+        f"/admin/product/edit/?id={product_id}",
+        "/admin/post/",
+        "/admin/user/new/",
+        "/admin/apitoken/new/",
+        "/admin/profile/",
+        "/admin/erase/",
+    ):
+        html = client.get(url).text
+        forms = re.findall(r"<form[^>]*method=\"(?:POST|post)\".*?</form>", html, re.S)
+        assert forms, url
+        for form in forms:
+            assert 'name="csrf_token"' in form, (url, form[:200])
+
+
+def test_two_editors_saving_the_same_record(app, staff, product_id):
+    first, second = staff.login(role="editor"), staff.login(role="editor")
+    url = f"/admin/product/edit/?id={product_id}"
+    page_one, page_two = first.get(url).text, second.get(url).text
+
+    saved = second.post(url, data=_edit_data(page_two, name="Second's name", stock="7"))
+    assert saved.status_code == 302
+
+    refused = first.post(url, data=_edit_data(page_one, name="First's name", price="1.00"))
+    assert refused.status_code == 200
+    assert "Someone else saved this record while you were editing it" in refused.text
+    assert "Second&#39;s name" in refused.text or "Second's name" in refused.text  # theirs
+    assert "First&#39;s name" in refused.text or "First's name" in refused.text  # yours, kept
+    product = _product(app, product_id)
+    assert (product.name, product.stock, str(product.price)) == ("Second's name", 7, "12.50")
+    assert product.version == 2
+
+
+def test_duplicate_slug_is_explained_next_to_the_field(app, staff, product_id):
+    client = staff.login(role="editor")
+    url = f"/admin/product/edit/?id={product_id}"
+    response = client.post(url, data=_edit_data(client.get(url).text, slug="taken"))
+    assert response.status_code == 200
+    assert "This value is already used by another record; choose another one." in response.text
+    assert "UNIQUE" not in response.text and "IntegrityError" not in response.text
+    assert 'value="taken"' in response.text  # what was typed is kept
+    assert _product(app, product_id).slug == "blue-mug"
+
+
+def test_duplicate_sku_on_create_is_explained(staff, product_id):
+    client = staff.login(role="editor")
+    response = staff.submit(client, "/admin/product/new/", {**PRODUCT, "sku": "TAKEN"})
+    assert response.status_code == 200
+    assert "This value is already used by another record" in response.text
+    assert "constraint" not in response.text.lower()
+
+
+def test_negative_price_is_a_field_error(staff):
+    client = staff.login(role="editor")
+    response = staff.submit(client, "/admin/product/new/", {**PRODUCT, "price": "-1"})
+    assert response.status_code == 200
+    assert "Number must be at least 0" in response.text
+
+
+def test_edit_page_links_to_the_records_history(app, staff, product_id):
+    client = staff.login(role="editor")
+    url = f"/admin/product/edit/?id={product_id}"
+    client.post(url, data=_edit_data(client.get(url).text, name="Renamed"))
+    page = client.get(url).text
+    link = f"/admin/audit/?model=Product&amp;pk={product_id}"
+    assert link in page
+    history = client.get(link.replace("&amp;", "&"))
+    assert history.status_code == 200
+    assert "Renamed" in history.text
+    assert "update" in history.text
+
+
+def test_ajax_update_needs_edit_rights(app, staff):
+    """Flask-Admin's /ajax/update/ does not check can_edit; ours refuses before it runs."""
+    with app.app_context():
+        category = factories.category(name="Kitchen")
+        _db.session.commit()
+        category_id = category.id
+    url = "/admin/category/ajax/update/"
+    data = {"list_form_pk": str(category_id), "name": "Hacked"}
+    for role in ("viewer", "translator"):
+        client = staff.login(role=role)
+        response = client.post(url, data={**data, "csrf_token": staff.token(client)})
+        assert response.status_code == 403
+    with app.app_context():
+        assert _db.session.get(Category, category_id).name == "Kitchen"
+
+    editor = staff.login(role="editor")
+    token = staff.token(editor)
+    response = editor.post(url, data={**data, "name": "Cuisine", "csrf_token": token})
+    assert response.status_code == 200
+    assert "Record was successfully saved." in response.text
+    bad = editor.post(url, data={**data, "name": "x" * 300, "csrf_token": token})
+    assert bad.status_code == 400
+    assert "Field cannot be longer than 200 characters." in bad.text
+    with app.app_context():
+        assert _db.session.get(Category, category_id).name == "Cuisine"
+
+
+def test_translator_edits_translations_not_products(app, staff, product_id):
+    client = staff.login(role="translator")
+    assert client.get(f"/admin/product/edit/?id={product_id}").status_code == 403
+    response = staff.submit(
+        client,
+        "/admin/producttranslation/new/",
+        {"product": str(product_id), "locale": "de", "name": "Blaue Tasse", "description": ""},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        product = _db.session.get(Product, product_id)
+        assert product.translated("name", "de") == ("Blaue Tasse", "de")
+
+
+def test_inline_translations_are_saved_with_the_product(app, staff, product_id):
+    client = staff.login(role="editor")
+    url = f"/admin/product/edit/?id={product_id}"
+    data = _edit_data(
+        client.get(url).text,
+        **{
+            "translations-0-locale": "fr",
+            "translations-0-name": "Tasse bleue",
+            "translations-0-description": "",
+        },
+    )
+    assert client.post(url, data=data).status_code == 302
+    with app.app_context():
+        assert _db.session.get(Product, product_id).translated("name", "fr")[0] == "Tasse bleue"
+
+
+def test_markdown_preview_is_sanitised(staff):
+    client = staff.login(role="editor")
+    response = client.post(
+        "/admin/product/preview/",
+        data={"text": "*hi* <script>alert(1)</script>"},
+        headers={"X-CSRFToken": staff.token(client)},
+    )
+    assert response.status_code == 200
+    assert "<em>hi</em>" in response.json["html"]
+    assert "<script>" not in response.json["html"]
+
+
+def test_rule_broken_on_save_is_a_sentence(app, staff):
+    client = staff.login(role="admin")
+    response = staff.submit(
+        client,
+        f"/admin/user/edit/?id={_own_id(app, client)}",
+        {"email": "me@example.com", "role": "viewer", "active": "y", "version": "1"},
+    )
+    assert response.status_code == 200
+    assert "You cannot remove your own admin rights or deactivate yourself." in response.text
+    assert "Traceback" not in response.text
+
+
+def _own_id(app, client):
+    with client.session_transaction() as session:
+        return int(session["_user_id"])
+
+
+def test_database_error_text_never_reaches_the_page(app, staff, product_id):
+    """Two translations in one locale break a unique constraint: a sentence, no trace."""
+    client = staff.login(role="editor")
+    url = f"/admin/product/edit/?id={product_id}"
+    twice = {}
+    for n in (0, 1):
+        twice.update(
+            {
+                f"translations-{n}-locale": "fr",
+                f"translations-{n}-name": f"Tasse {n}",
+                f"translations-{n}-description": "",
+            }
+        )
+    response = client.post(url, data=_edit_data(client.get(url).text, **twice))
+    assert response.status_code == 200
+    assert "The record could not be saved: it conflicts with another record." in response.text
+    for leak in ("UNIQUE", "IntegrityError", "duplicate key", "Traceback", "INSERT"):
+        assert leak not in response.text
