@@ -7,6 +7,7 @@ site, the admin and the API, in requests and outside them (CLI, jobs).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from flask import has_request_context
 from flask import request
 from flask_babel import refresh
 from flask_login import current_user
+from werkzeug.routing import BaseConverter
 
 from .extensions import babel
 from .translate import loader as translate_loader
@@ -158,8 +160,18 @@ def select_babel_locale() -> str:
     return babel_name(current())
 
 
+#: The URL prefix of localized blueprints: matches only the app's locales, so `/admin/…`
+#: or `/api/v9/…` never reach a page view, and a wrong method there still answers 405.
+URL_PREFIX = "/<locale:lang>"
+
+
+def _locale_converter(tags: list[str]) -> type[BaseConverter]:
+    pattern = "|".join(re.escape(t) for t in sorted(tags, key=len, reverse=True))
+    return type("LocaleConverter", (BaseConverter,), {"regex": f"(?:{pattern})"})
+
+
 def use_url_prefix(bp: Blueprint) -> None:
-    """Blueprint routes under `/<lang>/…`: the prefix sets the locale, or 404s."""
+    """Blueprint routes under `/<lang>/…` (see URL_PREFIX): the prefix sets the locale."""
 
     @bp.url_value_preprocessor
     def pull_lang(endpoint: str | None, values: dict | None) -> None:
@@ -178,6 +190,7 @@ def use_url_prefix(bp: Blueprint) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions["atrium.locales"] = _discover(app)
+    app.url_map.converters["locale"] = _locale_converter(app.extensions["atrium.locales"])
     app.config.setdefault("BABEL_DEFAULT_LOCALE", babel_name(app.extensions["atrium.locales"][0]))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_ROOT"])
     babel.init_app(app, locale_selector=select_babel_locale)

@@ -7,7 +7,7 @@ from .. import i18n
 from . import pages
 
 bp = Blueprint("content", __name__)
-site = Blueprint("content_site", __name__, url_prefix="/<lang>")
+site = Blueprint("content_site", __name__, url_prefix=i18n.URL_PREFIX)
 i18n.use_url_prefix(site)
 
 from . import navigation  # noqa: E402

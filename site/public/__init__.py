@@ -6,7 +6,7 @@ from flask import Response
 
 from .. import i18n
 
-bp = Blueprint("public", __name__, url_prefix="/<lang>")
+bp = Blueprint("public", __name__, url_prefix=i18n.URL_PREFIX)
 i18n.use_url_prefix(bp)
 
 
