@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import factories
 from flask import Flask
 from flask.testing import FlaskClient
+from support import csrf_token as token_of
 
 from atrium.extensions import db
 
 PASSWORD = "correct horse"
-
-
-def token_of(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 class Staff:

@@ -14,6 +14,7 @@ from ..models import CategoryTranslation
 from ..models import ProductTranslation
 from . import auth
 from . import catalogs
+from . import password_reset  # noqa: F401  (its routes join the admin_auth blueprint)
 from .home import DashboardView
 from .home import EraseView
 from .home import ProfileView

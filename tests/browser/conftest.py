@@ -66,24 +66,48 @@ def smtp() -> Iterator[SMTPServer]:
         yield server
 
 
+class LiveServer:
+    """A real server for `app` on a loopback port, in a thread, until `stop()`."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+        self.server.server_close()
+
+
 @pytest.fixture
-def live_server(make_app, smtp) -> Iterator[str]:
-    """The base URL of a real server with demo content and a user per role."""
-    app = make_app(WTF_CSRF_SSL_STRICT=False, JOBS_RETRY_INTERVALS=[0.1], **smtp.config())
-    with app.app_context():
-        for role in ROLES:
-            user = User(email=f"{role}@example.com", role=role)
-            user.set_password(PASSWORD)
-            db.session.add(user)
-        seed.seed_demo()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+def serve(make_app, smtp) -> Iterator:
+    """`serve(**config)`: a live server with demo content and a user per role."""
+    servers: list[LiveServer] = []
+
+    def start(**overrides) -> LiveServer:
+        app = make_app(JOBS_RETRY_INTERVALS=[0.1], **smtp.config(), **overrides)
+        if not servers:
+            with app.app_context():
+                for role in ROLES:
+                    user = User(email=f"{role}@example.com", role=role)
+                    user.set_password(PASSWORD)
+                    db.session.add(user)
+                seed.seed_demo()
+                db.session.commit()
+        servers.append(LiveServer(app))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def live(serve) -> LiveServer:
+    return serve()
 
 
 def _new_context(browser, request, **options):
@@ -121,10 +145,17 @@ def axe_source() -> str:
     return Path(path).read_text()
 
 
-def login(page, base: str, role: str) -> None:
-    """Log in through the real login form."""
+def log_in(page, base: str, role: str) -> None:
+    """Through the real login form, as that role's user."""
     page.goto(f"{base}/admin/login")
     page.fill("input[name=email]", f"{role}@example.com")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+    page.click("button[type=submit]")
     page.wait_for_url(f"{base}/admin/**")
+
+
+@pytest.fixture
+def as_staff():
+    """`as_staff(page, live, "editor")` logs the page in (a fixture: test modules can't
+    import from conftest)."""
+    return lambda page, live, role: log_in(page, live.url, role)

@@ -1,0 +1,89 @@
+"""Staff at work in the back-office, in a real browser, under the Content-Security-Policy."""
+
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+PAGES = Path(__file__).resolve().parents[2] / "pages"
+
+
+def edit_url(live, page, name: str) -> str:
+    page.goto(f"{live.url}/admin/product/?search={name}")
+    page.click(f"tr:has-text('{name}') a[title='Edit Record']")
+    return page.url
+
+
+def test_editor_edits_a_product_and_sees_it_on_the_site_and_in_history(live, page, as_staff):
+    as_staff(page, live, "editor")
+    edit_url(live, page, "Blue mug")
+    page.fill("input[name=name]", "Bright blue mug")
+    page.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    expect(page.locator(".alert")).to_contain_text("saved")
+
+    page.goto(live.url + "/en/products/blue-mug")
+    expect(page.locator("h1")).to_have_text("Bright blue mug")
+
+    edit_url(live, page, "Bright blue mug")
+    page.click("text=History of this record")
+    expect(page.locator("table.model-list")).to_contain_text("Bright blue mug")
+    expect(page.locator("table.model-list")).to_contain_text("editor@example.com")
+
+
+def test_two_editors_the_second_is_told_and_nothing_is_lost(live, new_context, as_staff):
+    first, second = new_context().new_page(), new_context().new_page()
+    for page in (first, second):
+        as_staff(page, live, "editor")
+    url = edit_url(live, first, "Desk lamp")
+    second.goto(url)
+
+    first.fill("input[name=name]", "Desk lamp (first)")
+    first.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    expect(first.locator(".alert")).to_contain_text("saved")
+
+    second.fill("input[name=stock]", "99")
+    second.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    expect(second.locator(".alert-danger, .alert-error").first).to_contain_text(
+        "Someone else saved this record"
+    )
+    expect(second.locator("input[name=stock]")).to_have_value("99")  # what was typed is kept
+
+    second.goto(live.url + "/en/products/desk-lamp")
+    expect(second.locator("h1")).to_have_text("Desk lamp (first)")
+
+
+def test_translator_follows_a_stale_page_to_its_source(serve, page, as_staff, tmp_path):
+    pages = tmp_path / "pages"
+    shutil.copytree(PAGES, pages)
+    about = pages / "en" / "about.md"
+    about.write_text(about.read_text() + "\nWe opened a second office in Porto.\n")
+    live = serve(PAGES_ROOT=str(pages))
+    as_staff(page, live, "translator")
+    page.goto(f"{live.url}/admin/translations/")
+    stale = page.locator("#locale-de .pages-stale-list li:has-text('about')")
+    expect(stale).to_be_visible()
+    stale.locator("text=source").click()
+    expect(page).to_have_url(live.url + "/en/about")
+    expect(page.locator("main")).to_contain_text("second office in Porto")
+
+
+def test_delete_through_the_confirmation_and_a_bulk_action_under_csp(live, page, as_staff):
+    violations = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    as_staff(page, live, "editor")
+
+    page.goto(live.url + "/admin/product/?search=Fountain")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("tr:has-text('Fountain pen') button[title='Delete Record']")
+    expect(page.locator(".alert")).to_contain_text("deleted")
+    expect(page.locator("table.model-list")).not_to_contain_text("Fountain pen")
+
+    page.goto(live.url + "/admin/post/")
+    page.check("input.action-checkbox >> nth=0")
+    page.click("text=With selected")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(".dropdown-menu >> text=Back to draft")
+    expect(page.locator(".alert")).to_be_visible()
+    assert violations == []
