@@ -207,6 +207,21 @@ def test_update_merges_the_template_and_fills_the_source_catalog(runner, project
     assert 'msgstr "Only in the template"' in po_file(project, "en").read_text()
 
 
+def test_filling_the_source_catalog_leaves_later_catalogs_untranslated(make_app, tmp_path):
+    """Catalogs merged after `en` (alphabetically) must not inherit its filled-in ids."""
+    project = make_project(tmp_path, locales=("en", "de", "fr"))
+    root = Path(project["TRANSLATIONS_ROOT"])
+    write_catalog(
+        root, "fr", 'msgid "Goodbye"\nmsgstr "Au revoir"\n', "nplurals=2; plural=(n > 1);"
+    )
+    write_catalog(root, "en", 'msgid "Goodbye"\nmsgstr "Goodbye"\n', "nplurals=2; plural=(n != 1);")
+    runner = make_app(**project).test_cli_runner()
+    assert runner.invoke(args=["translate", "update", "--no-extract"]).exit_code == 0
+    report = status_json(runner, "--locale", "fr")
+    assert report["locales"][0]["strings"]["translated"] == 1  # only "Goodbye"
+    assert 'msgstr "Only in the template"' not in po_file(project, "fr").read_text()
+
+
 def test_update_of_a_missing_catalog_says_what_to_do(runner):
     result = runner.invoke(args=["translate", "update", "--locale", "fr", "--no-extract"])
     assert result.exit_code == 1

@@ -12,6 +12,7 @@ the source language can still be made in its catalog without changing the code.
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -250,7 +251,9 @@ def update(name: str, template: Catalog) -> Counter:
     path = po_path(name)
     catalog = read(path, locale=name)
     before = {m.id for m in catalog if m.id}
-    catalog.update(template, update_header_comment=False)
+    # A copy: Babel's update shares the template's messages, and filling the source
+    # catalog would otherwise write its ids into every catalog merged after it.
+    catalog.update(copy.deepcopy(template), update_header_comment=False)
     if name == source_name():
         fill_source(catalog)
     after = [m for m in catalog if m.id]
