@@ -21,6 +21,7 @@ from werkzeug.http import http_date
 from ...conditional import conditional
 from ...conditional import is_fresh
 from ...errors import ApiError
+from ...extensions import cache
 
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -98,6 +99,10 @@ def cache_control(private: bool) -> str:
     )
 
 
+#: How long a built representation stays in the shared cache (keys change with content).
+CACHE_SECONDS = 600
+
+
 def validated_response(
     etag: str,
     build: Callable[[], tuple[Any, dict[str, str]]],
@@ -108,12 +113,23 @@ def validated_response(
     """304 when the client's copy is current (without building the body), else 200.
 
     `build` returns the JSON body and the headers that go with it (Content-Language, Link…).
+    Public representations are kept in the shared cache (Redis, when configured) under their
+    ETag: every worker serves what one built, and a changed record has a new ETag, so a
+    change is never served stale and needs no explicit invalidation.
     """
     if is_fresh(etag, last_modified):
         response = Response(status=200)
     else:
-        body, headers = build()
-        response = jsonify(body)
+        key = None if private else f"api:{etag}"
+        stored = cache.get(key) if key else None
+        if stored is not None:
+            body_bytes, headers = stored
+            response = Response(body_bytes, mimetype="application/json")
+        else:
+            body, headers = build()
+            response = jsonify(body)
+            if key:
+                cache.set(key, (response.get_data(), dict(headers)), timeout=CACHE_SECONDS)
         response.headers.update(headers)
     return conditional(
         response,
