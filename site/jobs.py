@@ -77,8 +77,15 @@ def wait(app: Flask, timeout: float = 30) -> None:
         thread.join(timeout=timeout)
 
 
-#: Periodic jobs as (cron expression, function): run by `flask worker` through RQ's cron.
-SCHEDULE: list[tuple[str, Callable[[], Any]]] = []
+def schedule() -> list[tuple[str, Callable[[], Any]]]:
+    """Periodic jobs as (cron expression, function), enqueued by `flask worker`.
+
+    Without Redis there is no worker: run `flask inquiries purge` from cron or a systemd
+    timer instead (the README says so).
+    """
+    from .admin.privacy import purge_expired
+
+    return [("17 3 * * *", purge_expired)]  # nightly, off the hour
 
 
 def work(url: str, burst: bool = False) -> None:
@@ -94,9 +101,9 @@ def work(url: str, burst: bool = False) -> None:
         connection.ping()
     except RedisError:
         raise click.ClickException(f"Cannot reach Redis at {url}: is it running?") from None
-    if SCHEDULE and not burst:
+    if not burst:
         cron = CronScheduler(connection)
-        for expression, func in SCHEDULE:
+        for expression, func in schedule():
             cron.register(func, QUEUE, cron=expression)
 
         def tick() -> None:  # CronScheduler.start() wants the main thread for its signals

@@ -81,3 +81,35 @@ def test_worker_without_redis_says_why(runner):
     result = runner.invoke(args=["worker"])
     assert result.exit_code == 1
     assert "flask worker needs REDIS_URL" in result.output
+
+
+@pytest.mark.redis
+def test_the_worker_schedules_the_nightly_purge(make_app, redis_url):
+    from datetime import timedelta
+
+    from redis import Redis
+    from rq import Queue
+    from rq import SimpleWorker
+    from rq.cron import CronScheduler
+
+    from atrium.models.base import utcnow
+
+    Redis.from_url(redis_url).flushdb()
+    app = make_app(REDIS_URL=redis_url, INQUIRY_RETENTION_DAYS=30)
+    with app.app_context():
+        old = Inquiry(name="Old", email="old@example.com", message="Hi", locale="en")
+        old.created_at = utcnow() - timedelta(days=31)
+        db.session.add_all(
+            [old, Inquiry(name="New", email="n@example.com", message="Hi", locale="en")]
+        )
+        db.session.commit()
+        connection = Redis.from_url(redis_url)
+        cron = CronScheduler(connection)
+        for expression, func in jobs.schedule():
+            cron.register(func, jobs.QUEUE, cron=expression)
+        [job] = cron.get_jobs()
+        job.enqueue(connection)  # what the scheduler does at 03:17
+        SimpleWorker([Queue(jobs.QUEUE, connection=connection)], connection=connection).work(
+            burst=True
+        )
+        assert [i.name for i in db.session.scalars(select(Inquiry))] == ["New"]

@@ -31,6 +31,14 @@ def purge_older_than(days: int) -> int:
     return result.rowcount
 
 
+def purge_expired() -> int:
+    """Job: the nightly purge that `flask worker` schedules (see jobs.schedule)."""
+    audit.set_actor(None, "schedule")
+    count = purge_older_than(int(current_app.config["INQUIRY_RETENTION_DAYS"]))
+    db.session.commit()
+    return count
+
+
 def erase_email(email: str) -> int:
     """Delete every inquiry sent from `email` (any case); the caller commits."""
     result = db.session.execute(
