@@ -46,7 +46,7 @@ def test_valid_message_is_stored_then_redirected_to_thanks(app, client):
     assert response.status_code == 303
     assert response.headers["Location"] == "/de/contact/thanks"
     thanks = client.get("/de/contact/thanks")
-    assert "Thank you for your message" in thanks.text
+    assert "Vielen Dank für Ihre Nachricht" in thanks.text
     [inquiry] = _inquiries(app)
     assert (inquiry.name, inquiry.email, inquiry.locale) == ("Ana Silva", "ana@example.com", "de")
 

@@ -35,7 +35,7 @@ def test_staff_receive_the_inquiry_with_the_visitors_text_escaped(make_app):
         jobs.wait(app)
     [message] = smtp.inbox.messages
     assert message["To"] == "editor@example.com"  # admins and editors, not viewers
-    assert "Zoë" in message["Subject"]
+    assert message["Subject"] == "Neue Nachricht von Zoë"  # the inquiry's language
     html = message.get_body(("html",)).get_content()
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html

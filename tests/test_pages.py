@@ -82,8 +82,8 @@ def test_missing_translation_shows_notice_source_lang_and_canonical(client):
     response = client.get("/de/pricing")
     assert response.status_code == 200
     assert '<html lang="de"' in response.text
-    assert "This page is not yet available in Deutsch" in response.text
-    assert "You are reading the original in Englisch." in response.text
+    assert "Diese Seite ist noch nicht auf Deutsch verfügbar." in response.text
+    assert "Sie lesen das Original auf Englisch." in response.text
     assert re.search(r'<article class="page" lang="en"', response.text)
     assert '<link rel="canonical" href="http://localhost/en/pricing">' in response.text
     assert "Cheap." in response.text
@@ -96,12 +96,19 @@ def test_translated_page_has_no_notice_and_is_its_own_canonical(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/de/nothing", "/xx/about", "/en/../../etc/passwd", "/en/%2e%2e/secret", "/en/.hidden"]
+    ("path", "title"),
+    [
+        ("/de/nothing", "Seite nicht gefunden"),
+        ("/xx/about", "Page not found"),
+        ("/en/../../etc/passwd", "Page not found"),
+        ("/en/%2e%2e/secret", "Page not found"),
+        ("/en/.hidden", "Page not found"),
+    ],
 )
-def test_missing_pages_and_bad_paths_are_localized_404s(client, path):
+def test_missing_pages_and_bad_paths_are_localized_404s(client, path, title):
     response = client.get(path)
     assert response.status_code == 404
-    assert "Page not found" in response.text
+    assert f"<h1>{title}</h1>" in response.text
 
 
 def test_404_page_speaks_the_url_language(client):
@@ -333,6 +340,8 @@ def test_translation_of_header_is_accepted(make_app, tmp_path):
     assert result.exit_code == 0, result.output
 
 
-def test_locale_without_catalog_uses_source_strings(client):
-    text = client.get("/ar/").text
-    assert "Skip to content" in text
+def test_locale_without_catalog_uses_source_strings(make_app, tmp_path):
+    root = write_tree(tmp_path, {"en/index.md": "# Home\n", "it/index.md": "# Casa\n"})
+    text = make_app(PAGES_ROOT=str(root)).test_client().get("/it/").text
+    assert '<html lang="it"' in text and "Casa" in text
+    assert "Skip to content" in text  # no Italian catalog: the source strings

@@ -46,7 +46,7 @@ def test_reset_by_mailed_link_then_log_in(app, client, staff, smtp):
     jobs.wait(app)
     [message] = smtp.inbox.messages
     assert message["To"] == email
-    assert message["Subject"] == "Setzen Sie Ihr Atrium-Passwort zurück"
+    assert message["Subject"] == "Ihr Atrium-Passwort zurücksetzen"
     path = link_in(message)
 
     mismatch = choose(client, path, confirm="something else")

@@ -147,7 +147,7 @@ def test_search_escapes_and_handles_odd_queries(client):
 
 def test_search_only_searches_the_locale(client):
     text = client.get("/de/search?q=team").text
-    assert "0 results" in text
+    assert "0 Ergebnisse für „team“" in text
 
 
 def test_sitemap_lists_published_news_and_products(app, client):
