@@ -14,28 +14,21 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from support import ensure_database  # noqa: E402
+from support import gunicorn  # noqa: E402
+
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/atrium_bench"
 PATHS = {"page": "/en/about", "api": "/api/v1/products?limit=25&fields=id,name,price"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def prepare(env: dict[str, str]) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import ensure_database
-
     ensure_database(env["DATABASE_URL"])
     code = "from atrium.bootstrap import prepare; from run import app; prepare(app)"
     subprocess.run(
@@ -43,40 +36,10 @@ def prepare(env: dict[str, str]) -> None:
     )
 
 
-def serve(workers: int, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "run:app",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).close()
-            for path in PATHS.values():  # warm every worker's caches a little
-                for _ in range(workers * 4):
-                    urllib.request.urlopen(base + path, timeout=5).close()
-            return server, base
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
+def warm(url: str, workers: int) -> None:
+    for path in PATHS.values():  # every worker builds its caches before the clock runs
+        for _ in range(workers * 4):
+            urllib.request.urlopen(url + path, timeout=5).close()
 
 
 def load(url: str, seconds: int, connections: int) -> tuple[float, int]:
@@ -111,13 +74,10 @@ def main() -> None:
     prepare(env)
     results: dict[tuple[str, int], tuple[float, int]] = {}
     for workers in (1, 2):
-        server, base = serve(workers, env)
-        try:
+        with gunicorn(workers, env) as base:
+            warm(base, workers)
             for name, path in PATHS.items():
                 results[name, workers] = load(base + path, args.seconds, args.connections)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     print(f"{'':6} {'1 worker':>12} {'2 workers':>12} {'ratio':>7}  goal   errors")
     for name in PATHS:
         (one, e1), (two, e2) = results[name, 1], results[name, 2]

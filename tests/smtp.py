@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from support import free_port
 
 
 class Inbox:
@@ -26,12 +26,6 @@ class Inbox:
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SMTPServer:

@@ -8,10 +8,19 @@ instead; `.ci/run` sets `ATRIUM_REQUIRE_SERVICES=0` for its plain SQLite leg.
 
 import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("ATRIUM_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")  # read before any test clears the environment
 KEEP_ENV = {"ATRIUM_TEST_DATABASE_URL", "ATRIUM_REQUIRE_SERVICES"}
@@ -59,3 +68,34 @@ def csrf_token(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers: int, env: dict[str, str]) -> Iterator[str]:
+    """`run:app` under gunicorn with `workers` sync workers; yields its base URL once up."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "run:app", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -3,16 +3,14 @@
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from smtp import free_port
+from support import ROOT
+from support import gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 4
 
 
@@ -45,38 +43,9 @@ def test_rate_limit_holds_exactly_across_two_workers(tmp_path, redis_url):
     )
     flask = [sys.executable, "-m", "flask", "--app", "run"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "run:app",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(2, env) as url:
         # Concurrent requests keep both workers busy; each worker alone would allow LIMIT.
         with ThreadPoolExecutor(max_workers=6) as pool:
             statuses = list(pool.map(lambda _: post_inquiry(url), range(3 * LIMIT)))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     assert statuses.count(201) == LIMIT
     assert statuses.count(429) == 2 * LIMIT
