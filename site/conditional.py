@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from functools import lru_cache
+from functools import wraps
 
 from flask import Response
+from flask import make_response
 from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import PreconditionFailed
@@ -63,6 +65,20 @@ def conditional(
             response.status_code = 304
         return response
     return response.make_conditional(req)
+
+
+def validated(cache_control: str = "public, max-age=0, must-revalidate"):
+    """A view decorator: the rendered body's hash is its strong ETag, so a client or proxy
+    revalidates with If-None-Match and gets a 304 without the body."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            return conditional(make_response(view(*args, **kwargs)), cache_control=cache_control)
+
+        return wrapper
+
+    return decorate
 
 
 def is_fresh(etag: str, last_modified: datetime | None = None) -> bool:

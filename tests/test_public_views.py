@@ -164,3 +164,34 @@ def test_sitemap_lists_published_news_and_products(app, client):
         r"<url>\s*<loc>http://localhost/de/products/blue-mug</loc>.*?</url>", sitemap, re.S
     ).group(0)
     assert 'hreflang="x-default" href="http://localhost/en/products/blue-mug"' in entry
+
+
+@pytest.mark.parametrize("view", ["news", "products"])
+def test_list_views_name_their_translations(client, view):
+    text = client.get(f"/de/{view}?page=1" if view == "news" else f"/de/{view}").text
+    links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', text))
+    suffix = f"/{view}?page=1" if view == "news" else f"/{view}"
+    assert links["en"] == f"http://localhost/en{suffix}"
+    assert links["de"] == f"http://localhost/de{suffix}"
+    assert links["x-default"] == links["en"]
+
+
+def test_news_and_products_answer_304_until_they_change(app, client):
+    with app.app_context():
+        _post(slug="launch", title="We launched", locale="en")
+        product = factories.product(slug="blue-mug", name="Blue mug")
+        db.session.commit()
+        product_id = product.id
+    for path in ("/en/news", "/en/news/launch", "/en/products", "/en/products/blue-mug"):
+        first = client.get(path)
+        assert first.headers["ETag"] and "must-revalidate" in first.headers["Cache-Control"]
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, path
+    etag = client.get("/en/products/blue-mug").headers["ETag"]
+    with app.app_context():
+        from atrium.models import Product
+
+        db.session.get(Product, product_id).name = "Bright blue mug"
+        db.session.commit()
+    changed = client.get("/en/products/blue-mug", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Bright blue mug" in changed.text

@@ -3,11 +3,22 @@
 from flask import Blueprint
 from flask import Flask
 from flask import Response
+from flask import request
+from flask import url_for
 
 from .. import i18n
 
 bp = Blueprint("public", __name__, url_prefix=i18n.URL_PREFIX)
 i18n.use_url_prefix(bp)
+
+
+def list_alternates(endpoint: str) -> list[tuple[str, str]]:
+    """hreflang alternates of a list view: the same list in every locale, plus x-default."""
+    alternates = [
+        (tag, url_for(endpoint, lang=tag, _external=True, **request.args))
+        for tag in i18n.supported()
+    ]
+    return [*alternates, ("x-default", alternates[0][1])]
 
 
 @bp.after_request

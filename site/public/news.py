@@ -10,12 +10,14 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from .. import i18n
+from ..conditional import validated
 from ..extensions import db
 from ..markdown import render
 from ..models import Post
 from ..models import PostStatus
 from ..models.base import utcnow
 from . import bp
+from . import list_alternates
 
 PER_PAGE = 10
 
@@ -31,6 +33,7 @@ def published(locale: str):
 
 
 @bp.get("/news", endpoint="news_list")
+@validated()
 def news_list():
     lang = i18n.current()
     number = request.args.get("page", "1")
@@ -48,11 +51,17 @@ def news_list():
         .offset((number - 1) * PER_PAGE)
     ).all()
     return render_template(
-        "public/news_list.html", posts=posts, page=number, pages=pages, total=total
+        "public/news_list.html",
+        posts=posts,
+        page=number,
+        pages=pages,
+        total=total,
+        alternates=list_alternates("public.news_list"),
     )
 
 
 @bp.get("/news/<slug>", endpoint="news_item")
+@validated()
 def news_item(slug: str):
     lang = i18n.current()
     post = db.session.scalar(published(lang).where(Post.slug == slug))

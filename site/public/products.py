@@ -12,11 +12,13 @@ from flask import url_for
 from sqlalchemy import select
 
 from .. import i18n
+from ..conditional import validated
 from ..extensions import db
 from ..markdown import render
 from ..models import Category
 from ..models import Product
 from . import bp
+from . import list_alternates
 
 
 @dataclass
@@ -53,6 +55,7 @@ def category_name(category: Category | None, locale: str) -> str:
 
 
 @bp.get("/products", endpoint="product_list")
+@validated()
 def product_list():
     lang = i18n.current()
     query = select(Product).where(Product.published.is_(True))
@@ -83,10 +86,12 @@ def product_list():
         sections=sections,
         selected=selected,
         categories=[(c, category_name(c, lang)) for c in all_categories],
+        alternates=list_alternates("public.product_list"),
     )
 
 
 @bp.get("/products/<slug>", endpoint="product_item")
+@validated()
 def product_item(slug: str):
     lang = i18n.current()
     product = db.session.scalar(
