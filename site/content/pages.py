@@ -34,11 +34,13 @@ request does not grow with the number of pages.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
 import time
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,7 @@ class PageIndex(FlatPages):
         self.generation = 0
         self.responses: OrderedDict[tuple, Any] = OrderedDict()
         self.max_responses = int(app.config.get("PAGES_RESPONSE_CACHE_SIZE", 512))
+        self._signature: tuple[int, str] | None = None
 
     # Flask-FlatPages' own API, over our index.
     def __iter__(self):
@@ -124,6 +127,22 @@ class PageIndex(FlatPages):
             self._parsed.clear()
             self.responses.clear()
             self.generation += 1
+
+    def signature(self) -> str:
+        """A digest of every page file's path, time and size, made once per generation.
+
+        Unlike `generation` (which counts what this process noticed), it is the same in
+        every worker that sees the same files: the key of the shared page cache.
+        """
+        with self._lock:
+            if self._signature is None or self._signature[0] != self.generation:
+                digest = hashlib.sha256()
+                for file in sorted(self.tree().files.values()):
+                    with suppress(OSError):
+                        stat = os.stat(file)
+                        digest.update(f"{file}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+                self._signature = (self.generation, digest.hexdigest()[:24])
+            return self._signature[1]
 
     # The index.
     def locale_folders(self) -> dict[str, Path]:

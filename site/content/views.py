@@ -12,6 +12,7 @@ import hashlib
 import re
 import time
 from contextlib import suppress
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response
@@ -26,6 +27,7 @@ from jinja2 import TemplateNotFound
 
 from .. import i18n
 from ..conditional import conditional
+from ..extensions import cache
 from ..extensions import limiter
 from . import bp
 from . import navigation
@@ -106,11 +108,51 @@ def page(path: str):
     key = (lang, clean, served, page.version, index.generation, host)
     cached = index.responses.get(key)
     if cached is None:
-        body = _render(page, lang, served).encode()
-        cached = (body, hashlib.sha256(body).hexdigest()[:32])
+        cached = _shared_render(index, page, lang, served, host)
         index.cache_response(key, cached)
     index.cache_response(hot_key, (index.generation, page, cached))
     return _respond(cached, page, lang)
+
+
+def _shared_render(index, page: pages.Page, lang: str, served: str, host: tuple) -> tuple:
+    """The rendered page and its ETag, from the shared cache (Redis, when configured) or
+    rendered now and shared: each change is rendered by one worker, not by each of them.
+
+    The key holds everything a rendering depends on that may differ between deploys or
+    change while running: the page files (`signature`), the compiled catalogs, the code.
+    """
+    shared_key = (
+        "page:"
+        + hashlib.sha256(
+            repr((lang, page.path, served, host, index.signature(), _catalogs(), CODE)).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(shared_key)
+    if cached is None:
+        body = _render(page, lang, served).encode()
+        cached = (body, hashlib.sha256(body).hexdigest()[:32])
+        cache.set(shared_key, cached, timeout=SHARED_SECONDS)
+    return tuple(cached)
+
+
+def _catalogs() -> tuple:
+    """Modification times of the compiled catalogs (a compile shows without restart)."""
+    root = Path(current_app.config["TRANSLATIONS_ROOT"])
+    return tuple((str(mo), mo.stat().st_mtime_ns) for mo in sorted(root.glob("*/LC_MESSAGES/*.mo")))
+
+
+def _code_version() -> str:
+    """The templates and modules this app renders with (equal in workers of one deploy)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".html"):
+            digest.update(f"{file}\0{file.stat().st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+CODE = _code_version()
+SHARED_SECONDS = 3600
 
 
 def _respond(cached: tuple[bytes, str], page: pages.Page, lang: str) -> Response:
