@@ -8,12 +8,14 @@ import click
 from email_validator import EmailNotValidError
 from email_validator import validate_email
 from flask import Flask
+from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from . import audit
 from . import datacopy
+from . import jobs
 from . import seed
 from .admin.privacy import inquiries
 from .api import cli as api_cli
@@ -117,10 +119,6 @@ def seed_command(products: int, posts: int) -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def worker_command(burst: bool) -> None:
     """Run background jobs from Redis, and schedule the periodic ones."""
-    from flask import current_app
-
-    from . import jobs
-
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException(

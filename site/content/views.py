@@ -12,6 +12,7 @@ import hashlib
 import re
 import time
 from contextlib import suppress
+from functools import cache as cache_once
 from pathlib import Path
 from urllib.parse import quote
 
@@ -124,7 +125,9 @@ def _shared_render(index, page: pages.Page, lang: str, served: str, host: tuple)
     shared_key = (
         "page:"
         + hashlib.sha256(
-            repr((lang, page.path, served, host, index.signature(), _catalogs(), CODE)).encode()
+            repr(
+                (lang, page.path, served, host, index.signature(), _catalogs(), _code_version())
+            ).encode()
         ).hexdigest()
     )
     cached = cache.get(shared_key)
@@ -141,8 +144,10 @@ def _catalogs() -> tuple:
     return tuple((str(mo), mo.stat().st_mtime_ns) for mo in sorted(root.glob("*/LC_MESSAGES/*.mo")))
 
 
+@cache_once
 def _code_version() -> str:
-    """The templates and modules this app renders with (equal in workers of one deploy)."""
+    """The templates and modules this app renders with (equal in workers of one deploy);
+    computed on the first shared render, not at import."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for file in sorted(package.rglob("*")):
@@ -151,7 +156,6 @@ def _code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-CODE = _code_version()
 SHARED_SECONDS = 3600
 
 
