@@ -178,14 +178,21 @@ def use_url_prefix(bp: Blueprint) -> None:
         lang = (values or {}).pop("lang", None)
         if lang not in supported():
             abort(404)
-        if g.get("locale", lang) != lang:
-            refresh()  # an app context shared by several requests (tests) keeps Babel's cache
         g.locale = lang
 
     @bp.url_defaults
     def add_lang(endpoint: str, values: dict) -> None:
         if "lang" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
             values["lang"] = current()
+
+
+def _forget_earlier_locale(endpoint: str | None, values: dict | None) -> None:
+    """Each request chooses its own locale. A request normally gets a fresh app context,
+    but one pushed around several requests (tests, scripts) keeps `g`, and with it the
+    locale an earlier request chose and Flask-Babel's cache of it."""
+    if "locale" in g:
+        del g.locale
+        refresh()
 
 
 def init_app(app: Flask) -> None:
@@ -195,6 +202,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_ROOT"])
     babel.init_app(app, locale_selector=select_babel_locale)
     translate_loader.init_app(app, babel)  # catalog fallbacks: pt_BR → pt, zh_Hant → zh_Hant_TW
+    app.url_value_preprocessor(_forget_earlier_locale)  # the app's run before blueprints'
 
     @app.context_processor
     def locale_context() -> dict:

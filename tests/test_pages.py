@@ -233,9 +233,29 @@ def test_conditional_get_answers_304(client):
     again = client.get("/en/about", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""
+    # RFC 9110 15.4.5: the validator and caching headers again, no representation headers
+    # (a cache would otherwise store a Content-Length of 0 over the page's).
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    for entity in ("Content-Type", "Content-Length", "Content-Language", "Last-Modified"):
+        assert entity not in again.headers, entity
+    assert again.headers["X-Content-Type-Options"] == "nosniff"  # every hook still ran
     since = client.get("/en/about", headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert since.status_code == 304
     assert client.get("/de/about", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_304_drops_a_representation_header_added_by_a_hook(app, client):
+    @app.after_request
+    def label(response):
+        response.headers["Content-Language"] = "en"
+        return response
+
+    etag = client.get("/en/about").headers["ETag"]
+    again = client.get("/en/about", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert "Content-Language" not in again.headers
+    assert again.headers["ETag"] == etag
 
 
 def test_head_request_has_headers_without_body(client):

@@ -27,7 +27,9 @@ from flask import url_for
 from jinja2 import TemplateNotFound
 
 from .. import i18n
+from ..conditional import NotModified
 from ..conditional import conditional
+from ..conditional import is_fresh
 from ..extensions import cache
 from ..extensions import limiter
 from . import bp
@@ -160,6 +162,8 @@ SHARED_SECONDS = 3600
 
 
 def _respond(cached: tuple[bytes, str], page: pages.Page, lang: str) -> Response:
+    if is_fresh(cached[1], page.updated):
+        return NotModified(cached[1], PAGE_CACHE_CONTROL)
     response = Response(
         cached[0], headers={"Content-Type": "text/html; charset=utf-8", "Content-Language": lang}
     )

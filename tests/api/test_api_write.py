@@ -161,8 +161,12 @@ def test_update_needs_if_match_428_and_current_412(client, writer):
     response = client.patch(url, json={"stock": 3}, headers=writer)
     assert response.status_code == 428
     assert response.mimetype == "application/problem+json"
+    assert response.json["detail"] == "Send the version you read with If-Match."
     stale = client.patch(url, json={"stock": 3}, headers={**writer, "If-Match": '"p1.0.x"'})
     assert stale.status_code == 412
+    assert stale.json["detail"] == "The record changed since you read it."
+    german = client.patch(url + "?lang=de", json={"stock": 3}, headers=writer)
+    assert german.json["detail"] == "Senden Sie die gelesene Version mit If-Match."
 
 
 def test_patch_is_a_json_merge_patch(client, writer):

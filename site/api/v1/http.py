@@ -18,6 +18,7 @@ from flask import request
 from flask_babel import gettext as _
 from werkzeug.http import http_date
 
+from ...conditional import NotModified
 from ...conditional import conditional
 from ...conditional import is_fresh
 from ...errors import ApiError
@@ -117,26 +118,26 @@ def validated_response(
     ETag: every worker serves what one built, and a changed record has a new ETag, so a
     change is never served stale and needs no explicit invalidation.
     """
+    vary = ("Accept-Language", "Authorization")
     if is_fresh(etag, last_modified):
-        response = Response(status=200)
+        return NotModified(etag, cache_control(private), vary)
+    key = None if private else f"api:{etag}"
+    stored = cache.get(key) if key else None
+    if stored is not None:
+        body_bytes, headers = stored
+        response = Response(body_bytes, mimetype="application/json")
     else:
-        key = None if private else f"api:{etag}"
-        stored = cache.get(key) if key else None
-        if stored is not None:
-            body_bytes, headers = stored
-            response = Response(body_bytes, mimetype="application/json")
-        else:
-            body, headers = build()
-            response = jsonify(body)
-            if key:
-                cache.set(key, (response.get_data(), dict(headers)), timeout=CACHE_SECONDS)
-        response.headers.update(headers)
+        body, headers = build()
+        response = jsonify(body)
+        if key:
+            cache.set(key, (response.get_data(), dict(headers)), timeout=CACHE_SECONDS)
+    response.headers.update(headers)
     return conditional(
         response,
         etag=etag,
         last_modified=last_modified,
         cache_control=cache_control(private),
-        vary=("Accept-Language", "Authorization"),
+        vary=vary,
     )
 
 
