@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from atrium import audit
 from atrium.models import AuditEntry
 from atrium.models import Product
+from atrium.models import ProductTranslation
 from atrium.models.base import StaleVersion
 from atrium.models.base import expect_version
 
@@ -59,6 +60,26 @@ def test_version_moves_on_each_update_and_stale_writes_fail(app, db):
     other.name = "Lost update"
     with pytest.raises(StaleDataError):
         db.session.commit()
+
+
+def test_a_translation_added_changed_or_removed_moves_its_products_version(db):
+    product = factories.product(name="Mug")
+    db.session.commit()
+    db.session.add(ProductTranslation(product_id=product.id, locale="de", name="Tasse"))
+    db.session.commit()
+    assert product.version == 2
+    translation = product.translations[0]
+    translation.name = "Becher"
+    db.session.commit()
+    assert (product.version, translation.version) == (3, 2)
+    db.session.delete(translation)
+    db.session.commit()
+    assert product.version == 4
+    # A new product with its translations is simply at version 1.
+    fresh = factories.product(slug="cup", name="Cup")
+    fresh.translations.append(ProductTranslation(locale="fr", name="Tasse"))
+    db.session.commit()
+    assert fresh.version == 1
 
 
 def test_audit_records_create_update_delete_with_the_actor(db):

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
+from typing import Any
+from typing import ClassVar
 
+from flask_sqlalchemy.session import Session
 from sqlalchemy import DateTime
+from sqlalchemy import event
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import declared_attr
 from sqlalchemy.orm import mapped_column
@@ -51,11 +56,46 @@ class Versioned(Timestamped):
     __audited__ = True
     __audit_ignore__: frozenset[str] = frozenset()  # noise: not worth an entry
     __audit_redact__: frozenset[str] = frozenset()  # sensitive: name only, no values
+    #: For a row that is part of another (a translation of a product): the relationship to
+    #: that parent, whose version then moves with every change of this row, so a form or an
+    #: If-Match read before a translator's edit cannot overwrite it.
+    __version_parent__: ClassVar[str | None] = None
     version: Mapped[int] = mapped_column(default=1, nullable=False)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def _parent(session: Session, obj: Any, name: str) -> Any:
+    parent = getattr(obj, name)
+    if parent is None:  # a new row with only its foreign key set: no lazy load when pending
+        relation = inspect(type(obj)).relationships[name]
+        key = [getattr(obj, column.key) for column in relation.local_columns]
+        if None not in key:
+            parent = session.get(relation.mapper.class_, key[0] if len(key) == 1 else key)
+    return parent
+
+
+@event.listens_for(Session, "before_flush")
+def _move_parent_versions(session: Session, flush_context: Any, instances: Any) -> None:
+    """A child row added, changed or deleted: its parent's version moves (one UPDATE)."""
+    changed = [
+        *session.new,
+        *session.deleted,
+        *(o for o in session.dirty if session.is_modified(o, include_collections=False)),
+    ]
+    with session.no_autoflush:
+        for obj in changed:
+            name = getattr(obj, "__version_parent__", None)
+            if name:
+                parent = _parent(session, obj, name)
+                if (
+                    parent is not None
+                    and parent not in session.new
+                    and parent not in session.deleted
+                ):
+                    parent.updated_at = utcnow()
 
 
 class StaleVersion(Exception):

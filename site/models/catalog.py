@@ -59,6 +59,7 @@ class Category(Translatable, Versioned, db.Model):
 
 class CategoryTranslation(Versioned, db.Model):
     __tablename__ = "category_translations"
+    __version_parent__ = "category"
     __table_args__ = (UniqueConstraint("category_id", "locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +105,7 @@ class Product(Translatable, Versioned, db.Model):
 
 class ProductTranslation(Versioned, db.Model):
     __tablename__ = "product_translations"
+    __version_parent__ = "product"
     __table_args__ = (UniqueConstraint("product_id", "locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

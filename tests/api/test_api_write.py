@@ -13,6 +13,7 @@ from sqlalchemy import select
 from atrium.models import ApiToken
 from atrium.models import AuditEntry
 from atrium.models import Product
+from atrium.models import ProductTranslation
 from atrium.models.base import utcnow
 
 from . import apihelp
@@ -167,6 +168,23 @@ def test_update_needs_if_match_428_and_current_412(client, writer):
     assert stale.json["detail"] == "The record changed since you read it."
     german = client.patch(url + "?lang=de", json={"stock": 3}, headers=writer)
     assert german.json["detail"] == "Senden Sie die gelesene Version mit If-Match."
+
+
+def test_a_translation_edited_elsewhere_makes_an_earlier_if_match_stale(client, db, writer):
+    url = "/api/v1/products/blue-mug"
+    etag = etag_of(client, url, writer)
+    translation = db.session.scalars(
+        select(ProductTranslation).where(ProductTranslation.name == "Blaue Tasse")
+    ).one()
+    translation.name = "Blauer Becher"  # as a translator's edit in the back-office
+    db.session.commit()
+    stale = client.patch(
+        url,
+        json={"translations": {"de": {"name": "Blaue Tasse"}}},
+        headers={**writer, "If-Match": etag},
+    )
+    assert stale.status_code == 412
+    assert client.get(url + "?lang=de&fields=name").json == {"name": "Blauer Becher"}
 
 
 def test_patch_is_a_json_merge_patch(client, writer):

@@ -23,7 +23,6 @@ from ... import i18n
 from ...conditional import require_match
 from ...errors import ApiError
 from ...extensions import db
-from ...models.base import utcnow
 from . import auth
 from .http import json_body
 from .http import merge_patch
@@ -113,7 +112,6 @@ def update_item(resource: Resource, ref: str, *, patch: bool) -> Response:
     schema = resource.update_schema or resource.input_schema
     data = merge_patch(resource.to_input(row), body) if patch else body
     resource.apply(row, load(schema, data), False)
-    row.updated_at = utcnow()  # the row's version moves even when only translations changed
     commit()
     return item_response(resource, row.id, only=only)
 
