@@ -8,6 +8,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -32,8 +33,13 @@ def describe_database(url: str) -> str:
     return f"{parsed.get_backend_name()} at {host}:{parsed.port or 'its default port'}"
 
 
+def _has_statistics() -> bool:
+    return bool(db.session.scalar(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_stat1'")))
+
+
 def prepare(app: Flask) -> str | None:
-    """Bring the database to the latest migration, seed it if empty, make a first admin.
+    """Bring the database to the latest migration, seed it if empty, make a first admin,
+    and give a SQLite file its first planner statistics.
 
     Returns the first admin's generated password when one was just created (shown once).
     """
@@ -54,4 +60,6 @@ def prepare(app: Flask) -> str | None:
             if seed.is_empty():
                 seed.seed_demo(author=admin)
         db.session.commit()
+        if db.engine.dialect.name == "sqlite" and not _has_statistics():
+            seed.analyze()  # once; PostgreSQL's autovacuum keeps its own up to date
         return password

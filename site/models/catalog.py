@@ -124,3 +124,6 @@ class ProductTranslation(Versioned, db.Model):
 # `lower(name)`: a case-insensitive name prefix search is a range scan on this index.
 Index("ix_products_name_lower", func.lower(Product.name))
 Index("ix_products_created_at", Product.created_at)
+# The API sorts by these too (and filters `updated_at`: what changed since a sync).
+Index("ix_products_updated_at", Product.updated_at)
+Index("ix_products_stock", Product.stock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -81,11 +82,19 @@ COLUMNS = frozenset(
 )
 
 
-def _load_options(only: tuple[str, ...] | None) -> list[Any]:
+def _load_options(only: tuple[str, ...] | None) -> tuple[Any, ...]:
     """Load what the fields asked for show, no more: only their columns, the category when
     it is shown, translations when a localized field is shown in another language."""
     if only is None:
-        return [joinedload(Product.category)]
+        return _options(None, True)
+    return _options(only, i18n.current() != i18n.default())
+
+
+@lru_cache(maxsize=256)
+def _options(only: tuple[str, ...] | None, other_language: bool) -> tuple[Any, ...]:
+    """Made once per field list (loader options are immutable and reusable)."""
+    if only is None:
+        return (joinedload(Product.category),)
     shown = {name.split(".")[0] for name in only}
     columns = {"id", "version", "updated_at"} | (shown & COLUMNS)
     if "description_html" in shown:
@@ -96,9 +105,9 @@ def _load_options(only: tuple[str, ...] | None) -> list[Any]:
         options.append(joinedload(Product.category))
     options.append(load_only(*(getattr(Product, name) for name in sorted(columns))))
     localized = LOCALIZED & shown
-    if not localized or (i18n.current() == i18n.default() and "locales" not in localized):
+    if not localized or (not other_language and "locales" not in localized):
         options.append(lazyload(Product.translations))
-    return options
+    return tuple(options)
 
 
 def _visible() -> Any:

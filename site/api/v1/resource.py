@@ -9,6 +9,7 @@ declarations, so the documentation cannot drift from what is served.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cached_property
@@ -41,7 +42,7 @@ class Resource:
     #: extra columns that change the representation (translations, embedded rows)
     stamp: Callable[[], list[Any]] = lambda: []
     #: loader options for the fields asked for (None: all), so sparse lists load less
-    load_options: Callable[[tuple[str, ...] | None], list[Any]] = lambda only: []
+    load_options: Callable[[tuple[str, ...] | None], Sequence[Any]] = lambda only: ()
     #: a WHERE clause for what the caller may see (None: everything)
     visible: Callable[[], Any] = lambda: None
     list_where: Callable[[], Any] | None = None  # lists only (posts: one per language)
