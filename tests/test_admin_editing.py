@@ -183,14 +183,53 @@ def test_ajax_update_needs_edit_rights(app, staff):
 
     editor = staff.login(role="editor")
     token = staff.token(editor)
+    data["list_form_pk"] = _inline_key(editor, category_id)
     response = editor.post(url, data={**data, "name": "Cuisine", "csrf_token": token})
     assert response.status_code == 200
-    assert "Record was successfully saved." in response.text
+    assert response.json["message"] == "Record was successfully saved."
     bad = editor.post(url, data={**data, "name": "x" * 300, "csrf_token": token})
     assert bad.status_code == 400
     assert "Field cannot be longer than 200 characters." in bad.text
     with app.app_context():
         assert _db.session.get(Category, category_id).name == "Cuisine"
+
+
+def _inline_key(client, category_id: int) -> str:
+    """The key of a category's inline edit, as the list page gives it to x-editable."""
+    html = client.get("/admin/category/").text
+    return re.search(rf'data-pk="({category_id}:\d+)"', html).group(1)
+
+
+def test_inline_edit_of_a_row_changed_since_the_list_was_loaded_is_refused(app, staff):
+    with app.app_context():
+        category = factories.category(name="Kitchen")
+        _db.session.commit()
+        category_id = category.id
+    editor = staff.login(role="editor")
+    token = staff.token(editor)
+    loaded = _inline_key(editor, category_id)
+    assert loaded == f"{category_id}:1"
+    url = "/admin/category/ajax/update/"
+    saved = editor.post(url, data={"list_form_pk": loaded, "name": "Cuisine", "csrf_token": token})
+    assert saved.json["pk"] == f"{category_id}:2"  # the page edits the row again with this
+    # Another editor's list still shows version 1: their edit would undo "Cuisine".
+    other = staff.login(role="editor")
+    stale = other.post(
+        url, data={"list_form_pk": loaded, "name": "Küche", "csrf_token": staff.token(other)}
+    )
+    assert stale.status_code == 409
+    assert stale.text == "Someone changed this record since the list was loaded: reload the page."
+    keyless = other.post(
+        url,
+        data={"list_form_pk": str(category_id), "name": "Küche", "csrf_token": staff.token(other)},
+    )
+    assert keyless.status_code == 409
+    again = editor.post(
+        url, data={"list_form_pk": saved.json["pk"], "name": "Kitchen", "csrf_token": token}
+    )
+    assert again.status_code == 200
+    with app.app_context():
+        assert _db.session.get(Category, category_id).name == "Kitchen"
 
 
 def test_translator_edits_translations_not_products(app, staff, product_id):
@@ -270,3 +309,25 @@ def test_database_error_text_never_reaches_the_page(app, staff, product_id):
     assert "The record could not be saved: it conflicts with another record." in response.text
     for leak in ("UNIQUE", "IntegrityError", "duplicate key", "Traceback", "INSERT"):
         assert leak not in response.text
+
+
+def test_a_row_changed_since_the_list_was_loaded_is_not_deleted(app, staff, product_id):
+    editor = staff.login(role="editor")
+    listing = editor.get("/admin/product/?search=Blue").text
+    form = re.search(
+        r'<form class="icon" method="POST" action="/admin/product/delete/">.*?</form>',
+        listing,
+        re.S,
+    ).group(0)
+    fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', form))
+    assert fields["id"] == str(product_id) and fields["version"] == "1"
+    with app.app_context():
+        _db.session.get(Product, product_id).stock = 9  # another editor saves meanwhile
+        _db.session.commit()
+    refused = editor.post("/admin/product/delete/", data=fields, follow_redirects=True)
+    assert "Someone changed this record since the list was loaded" in refused.text
+    assert _product(app, product_id) is not None
+    fields["version"] = "2"  # after a reload
+    deleted = editor.post("/admin/product/delete/", data=fields, follow_redirects=True)
+    assert "Record was successfully deleted." in deleted.text
+    assert _product(app, product_id) is None

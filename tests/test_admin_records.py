@@ -101,20 +101,43 @@ def test_token_secret_is_shown_once_then_only_its_prefix(app, staff):
     response = staff.submit(
         client,
         "/admin/apitoken/new/",
-        {"name": "CI", "owner": str(owner), "scope_list": "products:read products:write"},
+        {"name": "CI", "owner": str(owner), "scope_list": "inquiries:read products:write"},
     )
     assert response.status_code == 200
     secret = re.search(r'<code class="token-secret">(atr_[^<]+)</code>', response.text).group(1)
     with app.app_context():
         token = _db.session.scalar(select(ApiToken))
         assert token.token_hash == ApiToken.hash(secret)
-        assert token.scopes == ["products:read", "products:write"]
+        assert token.scopes == ["inquiries:read", "products:write"]
         prefix = token.prefix
     for url in ("/admin/apitoken/", f"/admin/apitoken/details/?id={token.id}"):
         page = client.get(url).text
         assert prefix in page
         assert secret not in page
         assert token.token_hash not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "scopes", "error"),
+    [
+        ("editor", "products:read", "Unknown scope products:read"),
+        ("viewer", "inquiries:read products:write", "does not allow the scope products:write"),
+        ("translator", "inquiries:read", "does not allow the scope inquiries:read"),
+    ],
+)
+def test_a_token_carries_only_scopes_its_owners_role_allows(app, staff, role, scopes, error):
+    owner = staff.create(role, email="owner@example.com")
+    client = staff.login(role="admin")
+    response = staff.submit(
+        client,
+        "/admin/apitoken/new/",
+        {"name": "Reporting", "owner": str(owner), "scope_list": scopes},
+    )
+    assert response.status_code == 200
+    assert error in response.text
+    assert 'value="Reporting"' in response.text  # what was typed is kept
+    with app.app_context():
+        assert _db.session.scalar(select(ApiToken)) is None
 
 
 def test_user_pages_never_show_the_password_hash(app, staff):

@@ -4,6 +4,7 @@
 - `get_one` goes through `get_query`, so row rules hold for details, edit and delete too;
 - the edit form carries the version it was opened with; saving over a newer version shows
   the form again with what changed, and writes nothing (`expect_version` + StaleDataError);
+  an inline list edit and a delete from the list carry the version the list showed, likewise;
 - database errors become a sentence next to the field, never exception text;
 - lists run no `count(*)` (next/previous paging) and fetch a page by primary key;
 - CSV export streams rows and neutralises spreadsheet formulas.
@@ -21,6 +22,7 @@ from flask import Response
 from flask import abort
 from flask import flash
 from flask import g
+from flask import jsonify
 from flask import request
 from flask import stream_with_context
 from flask_admin import expose
@@ -31,9 +33,11 @@ from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import BaseForm
 from flask_admin.form import DateTimeField
 from flask_admin.model.form import converts
+from flask_admin.model.widgets import XEditableWidget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -65,6 +69,18 @@ class VersionField(HiddenField):
 
     def populate_obj(self, obj: Any, name: str) -> None:
         pass
+
+
+class VersionedXEditable(XEditableWidget):
+    """An inline list edit (x-editable) that carries the row's version in its key:
+    `data-pk="<id>:<version>"`, read back by `ajax_update`. `row_version` is set on the
+    fields by `list_form`."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        version = getattr(field, "row_version", None)
+        if version is not None:
+            kwargs["pk"] = f"{kwargs.get('pk')}:{version}"
+        return super().__call__(field, **kwargs)
 
 
 class UtcDateTimeField(DateTimeField):
@@ -136,6 +152,23 @@ class AtriumModelView(AccessMixin, ModelView):
                 if isinstance(validator, Unique):
                     validator.message = DUPLICATE
         return form_class
+
+    def get_list_form(self):
+        if not hasattr(self.model, "version"):
+            return super().get_list_form()
+        validators = {
+            key: {"validators": value["validators"]}
+            for key, value in (self.form_args or {}).items()
+            if value.get("validators")
+        }
+        return self.scaffold_list_form(widget=VersionedXEditable(), validators=validators)
+
+    def list_form(self, obj=None):
+        form = super().list_form(obj)
+        if obj is not None and hasattr(obj, "version"):
+            for field in form:
+                field.row_version = obj.version
+        return form
 
     def validate_form(self, form) -> bool:
         valid = super().validate_form(form)
@@ -286,6 +319,21 @@ class AtriumModelView(AccessMixin, ModelView):
         return self._save(form, model, False)
 
     def delete_model(self, model) -> bool:
+        """A row deleted from the list carries the version the list showed (row_actions.html):
+        a record changed since is not deleted unseen. (Bulk actions send ids only.)"""
+        sent = request.form.get("version") if request.endpoint.endswith(".delete_view") else None
+        if sent is not None and hasattr(model, "version"):
+            try:
+                expect_version(model, sent)
+            except StaleVersion:
+                flash(
+                    _(
+                        "Someone changed this record since the list was loaded, so it was not "
+                        "deleted. Look at their change first."
+                    ),
+                    "error",
+                )
+                return False
         try:
             self.on_model_delete(model)
             db.session.delete(model)
@@ -379,21 +427,29 @@ class AtriumModelView(AccessMixin, ModelView):
         if "list_form_pk" not in form or not self.validate_form(form):
             errors = [e for f in form for e in f.errors if isinstance(e, str)]
             return (errors[0] if errors else _("Nothing to save.")), 400
-        record = self.get_one(form.list_form_pk.data)
+        pk, _sep, version = form.list_form_pk.data.partition(":")
+        record = self.get_one(pk)
         if record is None:
             return _("Record does not exist."), 404
         try:
+            if hasattr(record, "version"):  # no lost update: the row as the list showed it
+                expect_version(record, version or None)
             form.populate_obj(record)
             self._on_model_change(form, record, False)
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
             return str(exc), 400
-        except (IntegrityError, StaleDataError):
+        except (StaleVersion, StaleDataError):
+            db.session.rollback()
+            return _("Someone changed this record since the list was loaded: reload the page."), 409
+        except IntegrityError:
             db.session.rollback()
             return _("The value could not be saved: it conflicts with another change."), 409
         self.after_model_change(form, record, False)
-        return _("Record was successfully saved.")
+        # The new key lets the page edit this row again (static/admin/admin.js).
+        new_pk = f"{pk}:{record.version}" if hasattr(record, "version") else pk
+        return jsonify(message=_("Record was successfully saved."), pk=new_pk)
 
     # -- export ---------------------------------------------------------------------------
 

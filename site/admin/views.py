@@ -37,6 +37,7 @@ from wtforms import validators
 from wtforms.fields.choices import SelectChoice
 
 from .. import markdown
+from ..api.v1.auth import scope_problem
 from ..extensions import db
 from ..models import ApiToken
 from ..models import AuditEntry
@@ -454,6 +455,12 @@ class UserView(AtriumModelView):
             raise ValidationError(_("You cannot delete your own account."))
 
 
+def _valid_scopes(form, field) -> None:
+    problem = scope_problem(form.owner.data, (field.data or "").split())
+    if problem:
+        raise validators.ValidationError(problem)
+
+
 class ApiTokenView(AtriumModelView):
     """API tokens (admins only): the secret is shown once, then only its prefix."""
 
@@ -486,7 +493,8 @@ class ApiTokenView(AtriumModelView):
     form_extra_fields = {
         "scope_list": StringField(
             _l("Scopes"),
-            description=_l("Separated by spaces, e.g. products:read products:write"),
+            description=_l("Separated by spaces, e.g. products:write inquiries:read"),
+            validators=[_valid_scopes],
         )
     }
     form_args = {"owner": {"validators": [validators.InputRequired()]}}

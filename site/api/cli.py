@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import ApiToken
 from ..models import User
 from ..models.base import utcnow
-from .v1.auth import SCOPES
+from .v1.auth import scope_problem
 
 tokens = AppGroup("tokens", help="Manage API tokens.")
 _DURATION = re.compile(r"^(\d{1,5})([dhm])$")
@@ -32,13 +32,11 @@ def parse_duration(value: str) -> timedelta:
     return timedelta(**{unit_name: amount})
 
 
-def parse_scopes(value: str) -> list[str]:
+def parse_scopes(value: str, owner: User) -> list[str]:
     scopes = [s.strip() for s in value.replace(" ", ",").split(",") if s.strip()]
-    unknown = [s for s in scopes if s not in SCOPES]
-    if not scopes or unknown:
-        raise click.ClickException(
-            f"Unknown scope {unknown[0] if unknown else value!r}; use {', '.join(SCOPES)}."
-        )
+    problem = scope_problem(owner, scopes)
+    if problem:
+        raise click.ClickException(problem)
     return scopes
 
 
@@ -55,7 +53,7 @@ def create_token(email: str, scopes: str, expires_in: str | None, name: str) -> 
         raise click.ClickException(f"No user has the email address {email}.")
     if not user.active:
         raise click.ClickException(f"The account {user.email} is inactive.")
-    chosen = parse_scopes(scopes)
+    chosen = parse_scopes(scopes, user)
     expires_at = utcnow() + parse_duration(expires_in) if expires_in else None
     token, secret = ApiToken.issue(user, chosen, name=name[:100], expires_at=expires_at)
     db.session.add(token)

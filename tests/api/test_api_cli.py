@@ -69,9 +69,15 @@ def test_revoke_by_prefix(runner, db, client):
 
 def test_bad_input_is_one_sentence_and_non_zero(runner, db):
     _staff(db)
+    factories.user(email="viewer@example.com", role="viewer")
+    db.session.commit()
     cases = [
         (["tokens", "create", "nobody@example.com", "--scopes", "posts:write"], "No user"),
         (["tokens", "create", "dev@example.com", "--scopes", "root"], "Unknown scope"),
+        (
+            ["tokens", "create", "viewer@example.com", "--scopes", "products:write"],
+            "role (viewer) does not allow the scope products:write",
+        ),
         (
             [
                 "tokens",

@@ -157,6 +157,23 @@ def test_oversized_body_is_413(client, writer):
     assert response.mimetype == "application/problem+json"
 
 
+def test_a_token_does_no_more_than_its_owners_role_now_allows(client, db, seeded):
+    secret = apihelp.token(db, "products:write", "inquiries:read")
+    owner = db.session.scalars(select(ApiToken)).one().owner
+    url = "/api/v1/products/blue-mug"
+    etag = etag_of(client, url, apihelp.bearer(secret))
+    owner.role = "viewer"  # demoted after the token was issued
+    db.session.commit()
+    response = client.patch(
+        url, json={"stock": 3}, headers=apihelp.bearer(secret, **{"If-Match": etag})
+    )
+    assert response.status_code == 403
+    assert (
+        response.json["detail"] == "The token's owner may no longer use the scope products:write."
+    )
+    assert client.get("/api/v1/inquiries", headers=apihelp.bearer(secret)).status_code == 200
+
+
 def test_update_needs_if_match_428_and_current_412(client, writer):
     url = "/api/v1/products/blue-mug"
     response = client.patch(url, json={"stock": 3}, headers=writer)

@@ -87,3 +87,29 @@ def test_delete_through_the_confirmation_and_a_bulk_action_under_csp(live, page,
     page.click(".dropdown-menu >> text=Back to draft")
     expect(page.locator(".alert")).to_be_visible()
     assert violations == []
+
+
+def test_inline_list_edit_twice_then_a_stale_one_is_refused(live, new_context, as_staff):
+    first, second = new_context().new_page(), new_context().new_page()
+    for page in (first, second):
+        as_staff(page, live, "editor")
+        page.goto(live.url + "/admin/category/")
+    cell = "tr:has-text('kitchen') td.col-name a[data-role='x-editable']"
+
+    def rename(page, name: str) -> None:
+        page.click(cell)
+        page.fill(".editable-input input", name)
+        page.click(".editable-submit")
+
+    rename(first, "Kitchen and dining")
+    expect(first.locator(cell)).to_have_text("Kitchen and dining")
+    expect(first.locator(".editable-error-block")).to_have_count(0)
+    rename(first, "Kitchenware")  # the same row again: the page took the new version
+    expect(first.locator(cell)).to_have_text("Kitchenware")
+
+    rename(second, "Cookware")  # this list still shows the first version
+    expect(second.locator(".editable-error-block")).to_contain_text(
+        "Someone changed this record since the list was loaded"
+    )
+    second.goto(live.url + "/en/products")
+    expect(second.locator("main")).to_contain_text("Kitchenware")

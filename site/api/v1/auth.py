@@ -19,6 +19,8 @@ from ... import audit
 from ...errors import ApiError
 from ...extensions import db
 from ...models import ApiToken
+from ...models import Role
+from ...models import User
 from ...models.base import utcnow
 
 REALM = "atrium"
@@ -30,6 +32,14 @@ SCOPES = (
     "inquiries:read",
     "inquiries:write",
 )
+#: What a role's tokens may do: no more than the role may do in the back-office. Checked
+#: when a token is issued and again on every use, so demoting its owner narrows a token.
+ROLE_SCOPES = {
+    Role.ADMIN.value: frozenset(SCOPES),
+    Role.EDITOR.value: frozenset(SCOPES),
+    Role.VIEWER.value: frozenset({"inquiries:read"}),
+    Role.TRANSLATOR.value: frozenset(),
+}
 #: last_used_at is written at most this often per token (a write per request is waste).
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -88,9 +98,33 @@ def current_token() -> ApiToken | None:
     return token
 
 
+def scope_problem(owner: User | None, scopes: list[str]) -> str | None:
+    """Why a token for `owner` may not carry `scopes` (one sentence), or None."""
+    if not scopes:
+        return _("Give at least one scope: %(scopes)s.", scopes=", ".join(SCOPES))
+    for scope in scopes:
+        if scope not in SCOPES:
+            return _(
+                "Unknown scope %(scope)s; use %(scopes)s.", scope=scope, scopes=", ".join(SCOPES)
+            )
+    allowed = ROLE_SCOPES.get(owner.role, frozenset()) if owner else frozenset(SCOPES)
+    for scope in scopes:
+        if scope not in allowed:
+            return _(
+                "The owner's role (%(role)s) does not allow the scope %(scope)s.",
+                role=owner.role,
+                scope=scope,
+            )
+    return None
+
+
+def _granted(token: ApiToken, scope: str) -> bool:
+    return scope in token.scopes and scope in ROLE_SCOPES.get(token.owner.role, frozenset())
+
+
 def has_scope(scope: str) -> bool:
     token = current_token()
-    return token is not None and scope in token.scopes
+    return token is not None and _granted(token, scope)
 
 
 def require_scope(scope: str) -> ApiToken:
@@ -102,10 +136,14 @@ def require_scope(scope: str) -> ApiToken:
             _("This request needs a token: Authorization: Bearer <token>."),
             headers={"WWW-Authenticate": _challenge()},
         )
-    if scope not in token.scopes:
+    if not _granted(token, scope):
+        if scope in token.scopes:
+            detail = _("The token's owner may no longer use the scope %(scope)s.", scope=scope)
+        else:
+            detail = _("The token lacks the scope %(scope)s.", scope=scope)
         raise ApiError(
             403,
-            _("The token lacks the scope %(scope)s.", scope=scope),
+            detail,
             headers={"WWW-Authenticate": _challenge("insufficient_scope", scope=scope)},
             scope=scope,
         )

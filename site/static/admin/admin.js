@@ -59,3 +59,34 @@
     }
   });
 })();
+
+/* Inline list edits carry the row's version in their key (data-pk="id:version"): the
+   server refuses an edit of a row changed since the list was loaded. After a save, the
+   cells of that row take the new key, so the same row can be edited again. */
+(function () {
+  "use strict";
+  if (!window.jQuery) {
+    return;
+  }
+  var $ = window.jQuery;
+  function takeNewKey(event, params) {
+    var next = params && params.response && params.response.pk;
+    if (!next) {
+      return;
+    }
+    var row = String(next).split(":")[0];
+    $("[data-role^='x-editable']").each(function () {
+      var cell = $(this);
+      if (String(cell.data("pk")).split(":")[0] === row) {
+        cell.attr("data-pk", next).data("pk", next);
+        if (cell.data("editable")) {
+          cell.editable("option", "pk", next);
+        }
+      }
+    });
+  }
+  // x-editable announces a save with triggerHandler, which does not bubble: bind each cell.
+  $(function () {
+    $("[data-role^='x-editable']").on("save", takeNewKey);
+  });
+})();
