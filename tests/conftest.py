@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
+from pagetree import write_tree
 from support import PG_URL
 from support import REDIS_URL
 from support import clear_atrium_env
@@ -91,6 +93,13 @@ def make_app(
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Flask:
     return make_app()
+
+
+@pytest.fixture
+def page_tree(tmp_path) -> Path:
+    """The small page tree of `pagetree.py`, for tests that need known pages (a module
+    overrides `app` with it; `client` and `runner` then follow)."""
+    return write_tree(tmp_path)
 
 
 @pytest.fixture

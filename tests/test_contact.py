@@ -14,13 +14,8 @@ GOOD = {"name": "Ana Silva", "email": "Ana@Example.com", "message": "Please call
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
-    return make_app(PAGES_ROOT=str(write_tree(tmp_path)))
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def app(make_app, page_tree):
+    return make_app(PAGES_ROOT=str(page_tree))
 
 
 def _inquiries(app) -> list[Inquiry]:

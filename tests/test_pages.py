@@ -14,18 +14,8 @@ from atrium.content import pages as page_index
 
 
 @pytest.fixture
-def root(tmp_path):
-    return write_tree(tmp_path)
-
-
-@pytest.fixture
-def app(make_app, root):
-    return make_app(PAGES_ROOT=str(root))
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def app(make_app, page_tree):
+    return make_app(PAGES_ROOT=str(page_tree))
 
 
 def test_page_is_served_with_title_from_header(client):
@@ -264,11 +254,12 @@ def test_head_request_has_headers_without_body(client):
     assert response.headers["ETag"] and response.data == b""
 
 
-def test_edited_page_shows_up_without_restart(client, root):
+def test_edited_page_shows_up_without_restart(client, page_tree):
     first = client.get("/en/about")
     assert "We are a team." in first.text
     edit(
-        root / "en" / "about.md", "---\ntitle: About us\nnav: true\n---\n# About us\n\nNew text.\n"
+        page_tree / "en" / "about.md",
+        "---\ntitle: About us\nnav: true\n---\n# About us\n\nNew text.\n",
     )
     time.sleep(1.1)
     second = client.get("/en/about", headers={"If-None-Match": first.headers["ETag"]})
@@ -277,17 +268,19 @@ def test_edited_page_shows_up_without_restart(client, root):
     assert second.headers["ETag"] != first.headers["ETag"]
 
 
-def test_edited_title_shows_in_other_pages_sidebar(client, root):
+def test_edited_title_shows_in_other_pages_sidebar(client, page_tree):
     assert ">Configure<" in client.get("/en/docs/install").text
-    edit(root / "en" / "docs" / "configure.md", "---\ntitle: Set up\norder: 2\n---\n# Set up\n")
+    edit(
+        page_tree / "en" / "docs" / "configure.md", "---\ntitle: Set up\norder: 2\n---\n# Set up\n"
+    )
     time.sleep(1.1)
     assert ">Set up<" in client.get("/en/docs/install").text
 
 
-def test_new_and_removed_pages_show_up_without_restart(client, root):
+def test_new_and_removed_pages_show_up_without_restart(client, page_tree):
     assert client.get("/en/new").status_code == 404
-    (root / "en" / "new.md").write_text("---\ntitle: Fresh\nnav: true\n---\nBrand new.\n")
-    (root / "en" / "legal.md").unlink()
+    (page_tree / "en" / "new.md").write_text("---\ntitle: Fresh\nnav: true\n---\nBrand new.\n")
+    (page_tree / "en" / "legal.md").unlink()
     time.sleep(1.1)
     assert "Brand new." in client.get("/en/new").text
     assert ">Fresh<" in client.get("/en/about").text  # navigation too

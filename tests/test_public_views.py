@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import factories
 import pytest
-from pagetree import write_tree
 
 from atrium.extensions import db
 from atrium.models import ProductTranslation
@@ -16,13 +15,8 @@ from atrium.models.base import utcnow
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
-    return make_app(PAGES_ROOT=str(write_tree(tmp_path)))
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def app(make_app, page_tree):
+    return make_app(PAGES_ROOT=str(page_tree))
 
 
 def _post(**fields):
