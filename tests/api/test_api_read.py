@@ -197,6 +197,24 @@ def test_change_to_translation_changes_the_etag(client, db, seeded):
     assert response.json["name"] == "Blauer Becher"
 
 
+def test_a_category_renamed_in_one_language_changes_its_products_etags(client, db, seeded):
+    from atrium.models import CategoryTranslation
+
+    url = "/api/v1/products?lang=de&fields=slug,category"
+    before = client.get(url)
+    translation = db.session.scalars(
+        db.select(CategoryTranslation).where(CategoryTranslation.name == "Küche")
+    ).one()
+    translation.name = "Küche und Essen"
+    db.session.commit()
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    names = {item["category"]["name"] for item in after.json["data"] if item["category"]}
+    assert "Küche und Essen" in names
+    item = "/api/v1/products/blue-mug?lang=de"
+    assert client.get(item).json["category"]["name"] == "Küche und Essen"
+
+
 def test_unpublished_products_are_hidden_without_token(client, db, seeded):
     factories.product(slug="secret-prototype", published=False)
     db.session.commit()

@@ -38,14 +38,6 @@ def _search(text: str) -> Any:
     )
 
 
-def _stamp() -> list[Any]:
-    tr = CategoryTranslation
-    return [
-        select(func.count(tr.id)).where(tr.category_id == Category.id).scalar_subquery(),
-        select(func.max(tr.updated_at)).where(tr.category_id == Category.id).scalar_subquery(),
-    ]
-
-
 def _to_input(c: Category) -> dict:
     return {
         "slug": c.slug,
@@ -105,7 +97,6 @@ CATEGORIES = Resource(
     },
     default_sort=("name",),
     search=_search,
-    stamp=_stamp,
     write_scope="categories:write",
     lookup_slug=lambda slug: Category.slug == slug,
     input_schema=CategoryInput,

@@ -17,7 +17,6 @@ from sqlalchemy.orm import load_only
 from ... import i18n
 from ...extensions import db
 from ...models import Category
-from ...models import CategoryTranslation
 from ...models import Product
 from ...models import ProductTranslation
 from . import auth
@@ -61,15 +60,11 @@ def _search(text: str) -> Any:
 
 
 def _stamp() -> list[Any]:
-    """What else a product's representation shows: its translations and its category."""
-    tr, ctr = ProductTranslation, CategoryTranslation
+    """What else a product's representation shows: its category (name, slug). Its own
+    translations, and the category's, move the version of their parent (models/base.py),
+    which the validators already hold."""
     return [
-        select(func.count(tr.id)).where(tr.product_id == Product.id).scalar_subquery(),
-        select(func.max(tr.updated_at)).where(tr.product_id == Product.id).scalar_subquery(),
         select(Category.updated_at).where(Category.id == Product.category_id).scalar_subquery(),
-        select(func.max(ctr.updated_at))
-        .where(ctr.category_id == Product.category_id)
-        .scalar_subquery(),
     ]
 
 

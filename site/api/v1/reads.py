@@ -141,14 +141,14 @@ def list_items(resource: Resource) -> Response:
     canonical = sorted(request.args.items(multi=True))
     etag = "L." + etag_for(resource.name, lang, private, canonical, *stamps)
     last_modified = max((stamp[2] for stamp in stamps), default=None)
-    links = {
-        "self": _page_url(query.page),
-        "first": _page_url(1),
-        "prev": _page_url(query.page - 1) if query.page > 1 else None,
-        "next": _page_url(query.page + 1) if has_next else None,
-    }
 
     def build():
+        links = {
+            "self": _page_url(query.page),
+            "first": _page_url(1),
+            "prev": _page_url(query.page - 1) if query.page > 1 else None,
+            "next": _page_url(query.page + 1) if has_next else None,
+        }
         items = _load(resource, stamps, query)
         data, headers = _dump(resource, items, query.fields, many=True)
         headers["Link"] = link_header(links)
