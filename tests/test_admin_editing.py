@@ -43,6 +43,8 @@ def _edit_data(page_html, **changes):
     data = {"csrf_token": token_of(page_html)}
     version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page_html)
     data["version"] = version.group(1)
+    opened = re.search(r'name="opened_at" type="hidden" value="([^"]+)"', page_html)
+    data["opened_at"] = opened.group(1)
     for name in ("sku", "slug", "name", "price", "currency", "stock"):
         match = re.search(rf'<input[^>]* name="{name}"[^>]*value="([^"]*)"', page_html)
         data[name] = match.group(1) if match else ""
@@ -122,6 +124,9 @@ def test_two_editors_saving_the_same_record(app, staff, product_id):
     assert "Someone else saved this record while you were editing it" in refused.text
     assert "Second&#39;s name" in refused.text or "Second's name" in refused.text  # theirs
     assert "First&#39;s name" in refused.text or "First's name" in refused.text  # yours, kept
+    # Their changes are marked (from the audit log since the form was opened), not yours.
+    assert "it is now: 7" in refused.text  # the stock: only they changed it
+    assert "it is now: 12.50" not in refused.text  # the price: only you changed it
     product = _product(app, product_id)
     assert (product.name, product.stock, str(product.price)) == ("Second's name", 7, "12.50")
     assert product.version == 2

@@ -47,8 +47,10 @@ from wtforms import HiddenField
 from wtforms import ValidationError
 
 from ..extensions import db
+from ..models import AuditEntry
 from ..models.base import StaleVersion
 from ..models.base import expect_version
+from ..models.base import utcnow
 from . import paging
 from .access import AccessMixin
 
@@ -69,6 +71,35 @@ class VersionField(HiddenField):
 
     def populate_obj(self, obj: Any, name: str) -> None:
         pass
+
+
+class OpenedField(HiddenField):
+    """When the form was opened (UTC, ISO 8601). After a conflict, the audit log since then
+    tells which fields someone else changed, as opposed to what this editor typed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default=lambda: utcnow().isoformat(), **kwargs)
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        pass
+
+
+def _changed_since(model: Any, opened: str | None) -> set[str] | None:
+    """Names of the fields others changed on `model` since `opened`; None when unknown."""
+    try:
+        since = dt.datetime.fromisoformat(opened or "")
+    except ValueError:
+        return None
+    if since.tzinfo is None:
+        return None
+    changes = db.session.scalars(
+        select(AuditEntry.changes).where(
+            AuditEntry.model == type(model).__name__,
+            AuditEntry.pk == ",".join(str(v) for v in inspect(model).identity),
+            AuditEntry.at >= since,
+        )
+    )
+    return {name for change in changes for name in (change or {})}
 
 
 class VersionedXEditable(XEditableWidget):
@@ -115,6 +146,26 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _rows_differ(stored: list, submitted: Any) -> bool:
+    """Inline rows as stored vs as the form sent them back (a list of dicts with `id`):
+    whether someone changed, added or removed one meanwhile."""
+    if not isinstance(submitted, list):
+        return False  # many-to-many: not compared
+    sent = {str(row["id"]): row for row in submitted if isinstance(row, dict) and row.get("id")}
+    for item in stored:
+        row = sent.pop(str(getattr(item, "id", "")), None)
+        if row is None:
+            return True
+        for name, value in row.items():
+            if (
+                name != "id"
+                and hasattr(item, name)
+                and _shown(getattr(item, name)) != _shown(value)
+            ):
+                return True
+    return bool(sent)
+
+
 class AtriumModelView(AccessMixin, ModelView):
     form_base_class = AdminForm
     model_form_converter = AtriumConverter
@@ -146,6 +197,7 @@ class AtriumModelView(AccessMixin, ModelView):
         form_class = super().scaffold_form()
         if hasattr(self.model, "version"):
             form_class.version = VersionField()
+            form_class.opened_at = OpenedField()
         for name in dir(form_class):
             unbound = getattr(form_class, name)
             for validator in getattr(unbound, "kwargs", {}).get("validators", []) or []:
@@ -354,15 +406,20 @@ class AtriumModelView(AccessMixin, ModelView):
     def _explain_conflict(self, form, model) -> None:
         """Someone saved first: show the stored values next to the fields that differ."""
         db.session.refresh(model)
+        others = _changed_since(model, form.opened_at.data) if "opened_at" in form else None
         changed = []
         for field in form:
             if field.name in ("csrf_token", "version") or not hasattr(model, field.name):
                 continue
             stored = getattr(model, field.name)
-            if isinstance(stored, list):  # inline translations, many-to-many
-                continue
             submitted = field.data
-            if _shown(stored) != _shown(submitted):
+            if isinstance(stored, list):  # inline rows (translations), many-to-many
+                differs = _rows_differ(stored, submitted)
+            elif others is not None:  # what they changed, not what this editor typed
+                differs = field.name in others and _shown(stored) != _shown(submitted)
+            else:
+                differs = _shown(stored) != _shown(submitted)
+            if differs:
                 changed.append((field.label.text, _shown(stored)))
                 field.errors = list(field.errors) + [
                     _(

@@ -113,3 +113,28 @@ def test_inline_list_edit_twice_then_a_stale_one_is_refused(live, new_context, a
     )
     second.goto(live.url + "/en/products")
     expect(second.locator("main")).to_contain_text("Kitchenware")
+
+
+def test_a_translators_edit_meanwhile_stops_the_product_form(live, new_context, as_staff):
+    editor, translator = new_context().new_page(), new_context().new_page()
+    as_staff(editor, live, "editor")
+    as_staff(translator, live, "translator")
+    edit_url(live, editor, "Blue mug")
+
+    translator.goto(live.url + "/admin/producttranslation/?search=Blaue")
+    translator.click("tr:has-text('Blaue Tasse') a[title='Edit Record']")
+    translator.fill("input[name=name]", "Blauer Becher")
+    translator.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    expect(translator.locator(".alert")).to_contain_text("saved")
+
+    editor.fill("input[name=stock]", "42")
+    editor.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    expect(editor.locator(".alert-danger, .alert-error").first).to_contain_text(
+        "Someone else saved this record"
+    )
+    # The translations are marked with what they are now.
+    expect(editor.locator("form.admin-form")).to_contain_text("de: Blauer Becher")
+    expect(editor.locator("form.admin-form")).not_to_contain_text("it is now: 140")  # own edit
+    expect(editor.locator("input[name=stock]")).to_have_value("42")  # what was typed is kept
+    editor.goto(live.url + "/de/products/blue-mug")
+    expect(editor.locator("h1")).to_have_text("Blauer Becher")
