@@ -10,7 +10,8 @@ ETag); each case is also measured built afresh, as after a change, with the cach
 
 3. the same pages of the list, sorted by each sortable column, at --large products (200,000)
    vs at --products (5,000), built afresh (our aim: within 1.5x; a page walks the index of
-   its sort column, so its cost should not grow with the table).
+   its sort column, so its cost should not grow with the table);
+4. a deep page (the 2,000th) by number vs by the cursor of a next link, for context.
 
 Run: python benchmarks/api.py [--products N] [--rounds N]
 """
@@ -166,6 +167,22 @@ def main() -> None:
     print(f"{'  the same at ' + str(args.large) + ' products':38}{per_page['large'] * 1000:12.2f}")
     ratio = per_page["large"] / per_page["small"]
     print(f"  cost at {args.large} / at {args.products}: {ratio:.2f}x   (aim <= 1.5x)")
+
+    # The 2,000th page of 25: by number the database skips 49,975 rows; by the cursor of
+    # the page before's next link, it starts in the index.
+    deep = large.test_client()
+    listing = "/api/v1/products?limit=25&sort=price&fields=id,name,price"
+    by_number = f"{listing}&page=2000"
+    by_cursor = deep.get(f"{listing}&page=1999").json["links"]["next"]
+    assert afresh(deep, by_number).json["data"] == afresh(deep, by_cursor).json["data"]
+    depth = timed(
+        {"number": lambda: afresh(deep, by_number), "cursor": lambda: afresh(deep, by_cursor)},
+        max(1, args.rounds // 5),
+        5,
+    )
+    print(f"\n{'page 2,000 by number (OFFSET)':38}{depth['number'] * 1000:12.2f}")
+    print(f"{'page 2,000 by cursor':38}{depth['cursor'] * 1000:12.2f}")
+    print(f"  cursor faster by: {depth['number'] / depth['cursor']:.1f}x")
 
 
 if __name__ == "__main__":

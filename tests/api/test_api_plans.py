@@ -64,6 +64,13 @@ def test_a_sorted_page_walks_its_columns_index(big, sort, index):
     assert "ix_products_published_category" not in plan, plan
 
 
+def test_a_cursor_page_starts_in_the_index_instead_of_skipping_rows(big):
+    first = big.test_client().get("/api/v1/products?sort=-price&fields=id")
+    plan = _plan_of_page_query(big, first.json["links"]["next"])
+    assert "INDEX ix_products_price" in plan, plan
+    assert "SEARCH" in plan  # a range from the cursor on, not a scan from the start
+
+
 def test_first_start_gives_sqlite_its_statistics(make_app, tmp_path):
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.db'}")
     prepare(app)

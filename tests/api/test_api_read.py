@@ -30,14 +30,82 @@ def test_list_has_envelope_link_header_and_pages(client, seeded):
     assert set(body) == {"data", "links", "meta"}
     assert [p["slug"] for p in body["data"]] == ["a5-notebook", "blue-mug"]
     assert body["meta"] == {"page": 1, "limit": 2, "count": 2}
-    assert body["links"]["next"] == "/api/v1/products?limit=2&sort=price&page=2"
+    assert body["links"]["next"].startswith("/api/v1/products?limit=2&sort=price&cursor=")
     assert "prev" not in body["links"]
-    assert '</api/v1/products?limit=2&sort=price&page=2>; rel="next"' in response.headers["Link"]
+    assert f'<{body["links"]["next"]}>; rel="next"' in response.headers["Link"]
     second = client.get(body["links"]["next"]).json
     assert [p["slug"] for p in second["data"]] == ["watering-can", "fountain-pen"]
-    assert second["links"]["prev"].endswith("page=1")
+    assert second["meta"] == {"limit": 2, "count": 2}  # a cursor page has no number
+    assert second["links"]["first"] == "/api/v1/products?limit=2&sort=price&page=1"
+    by_number = client.get("/api/v1/products?limit=2&sort=price&page=2").json
+    assert by_number["data"] == second["data"]
+    assert by_number["links"]["prev"].endswith("page=1")
     last = client.get("/api/v1/products?limit=2&sort=price&page=3").json
     assert "next" not in last["links"]
+
+
+def _walk(client, url: str, headers: dict | None = None) -> list:
+    """Every item of a list, following its next links."""
+    items = []
+    while url:
+        body = client.get(url, headers=headers).json
+        items += body["data"]
+        url = body["links"].get("next")
+    return items
+
+
+@pytest.mark.parametrize(
+    "sort", ["price", "-price", "name", "-stock,name", "stock,-created_at", "-updated_at"]
+)
+def test_following_cursors_gives_every_item_once_in_order(client, db, seeded, sort):
+    for n in range(7):  # ties on price and stock, so the id decides
+        factories.product(
+            slug=f"tie-{n}", sku=f"TIE-{n}", name=f"Tie {n % 3}", price=5, stock=n % 2
+        )
+    db.session.commit()
+    walked = _walk(client, f"/api/v1/products?limit=3&sort={sort}&fields=slug")
+    whole = client.get(f"/api/v1/products?limit=100&sort={sort}&fields=slug").json["data"]
+    assert walked == whole and len(whole) == 13
+
+
+def test_cursors_page_through_a_nullable_sort_key(client, db, seeded):
+    """Drafts have no publication time: they sort last ascending, first descending, on
+    SQLite and PostgreSQL alike."""
+    for n in range(4):
+        factories.post(slug=f"draft-{n}", title=f"Draft {n}", status="draft", published_at=None)
+    db.session.commit()
+    staff = apihelp.bearer(apihelp.token(db, "posts:write"))
+    for sort in ("published_at", "-published_at"):
+        url = f"/api/v1/posts?limit=2&sort={sort}&fields=slug"
+        walked = [p["slug"] for p in _walk(client, url, staff)]
+        whole = client.get(url.replace("limit=2", "limit=100"), headers=staff).json["data"]
+        assert walked == [p["slug"] for p in whole]
+        drafts = [slug for slug in walked if slug.startswith("draft-")]
+        assert len(drafts) == 4
+        assert (walked[-4:] if sort == "published_at" else walked[:4]) == drafts
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("cursor=garbage", "not a cursor of this list"),
+        ("cursor=e30", "not a cursor of this list"),  # {}
+        ("cursor=W10", "not a cursor of this list"),  # []
+        ("cursor=&page=2", "either page or cursor"),
+        ("sort=-price&cursor={price}", "another sort order"),
+        ("sort=price&cursor={bad_price}", "not a cursor of this list"),
+    ],
+)
+def test_a_bad_cursor_is_a_400_naming_it(client, seeded, query, message):
+    from atrium.api.v1 import cursor
+
+    query = query.format(
+        price=cursor.encode("price", ("12.50", 1)), bad_price=cursor.encode("price", ("cheap", 1))
+    )
+    response = client.get(f"/api/v1/products?{query}")
+    assert response.status_code == 400
+    assert response.json["errors"][0]["parameter"] == "cursor"
+    assert message in response.json["detail"]
 
 
 def test_item_by_id_and_by_slug_alias_with_self_link(client, seeded):

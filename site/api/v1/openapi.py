@@ -87,7 +87,16 @@ def _list_parameters(resource: Resource) -> list[dict]:
             {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
         ),
         _parameter(
-            "page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 100000}
+            "page",
+            "Page number, from 1 (the database skips the rows before it: for deep pages, "
+            "follow the `next` links, which carry a cursor).",
+            {"type": "integer", "minimum": 1, "maximum": 100000},
+        ),
+        _parameter(
+            "cursor",
+            "Where the page starts: taken from a `next` link, opaque, valid for the same "
+            "`sort`; not with `page`.",
+            {"type": "string", "maxLength": 1000},
         ),
         *_common(", ".join(spec.fields)),
         _parameter(

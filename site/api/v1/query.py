@@ -1,4 +1,4 @@
-"""The query language of list endpoints: limit/page, fields=, q=, filters, sort=.
+"""The query language of list endpoints: limit, page or cursor, fields=, q=, filters, sort=.
 
 Everything a client sends is checked against what the resource declares; an unknown or
 malformed parameter is a 400 problem naming it, never silently ignored.
@@ -28,6 +28,7 @@ from ...i18n import supported
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte")
+LIST_PARAMETERS = frozenset({"limit", "page", "cursor", "fields", "sort", "lang"})
 _FILTER_KEY = re.compile(r"^([a-z_]+)(?:\[([a-z]+)\])?$")
 
 
@@ -105,6 +106,7 @@ class Filter:
 class ListQuery:
     limit: int
     page: int
+    cursor: str | None  # opaque, read by cursor.decode against the sort keys
     fields: tuple[str, ...] | None
     q: str | None
     filters: list[tuple[Filter, str, Any]]
@@ -188,6 +190,9 @@ def parse_list(spec: QuerySpec) -> ListQuery:
         raise bad_parameter("page", str(e)) from None
     if not 1 <= page <= 100_000:
         raise bad_parameter("page", _("must be between 1 and 100000"))
+    cursor = _single("cursor")
+    if cursor is not None and page_text is not None:
+        raise bad_parameter("cursor", _("give either page or cursor, not both"))
     q = _single("q") if spec.searchable else None
     if q is not None:
         q = q.strip()
@@ -195,7 +200,7 @@ def parse_list(spec: QuerySpec) -> ListQuery:
             raise bad_parameter("q", _("at most 200 characters"))
     filters = []
     for name in request.args:
-        if name in ("limit", "page", "fields", "sort", "lang") or (name == "q" and spec.searchable):
+        if name in LIST_PARAMETERS or (name == "q" and spec.searchable):
             continue
         found = _FILTER_KEY.match(name)
         flt = spec.filters.get(found.group(1)) if found else None
@@ -235,6 +240,7 @@ def parse_list(spec: QuerySpec) -> ListQuery:
     return ListQuery(
         limit=limit,
         page=page,
+        cursor=cursor,
         fields=parse_fields(spec.fields),
         q=q or None,
         filters=filters,

@@ -26,11 +26,13 @@ from ...conditional import etag_for
 from ...errors import ApiError
 from ...extensions import db
 from . import auth
+from . import cursor
 from .http import announce
 from .http import link_header
 from .http import validated_response
 from .query import MAX_INT
 from .query import ListQuery
+from .query import bad_parameter
 from .query import check_only
 from .query import parse_fields
 from .query import parse_lang
@@ -99,43 +101,63 @@ def _deprecations(resource: Resource, only: tuple[str, ...] | None):
     return [d for (name, fld), d in DEPRECATED.items() if name == resource.name and fld in chosen]
 
 
-def _page_url(page: int) -> str:
+def _list_url(**changes: str | None) -> str:
+    """This list's URL with some parameters changed (None: removed)."""
     args = request.args.to_dict()
-    args["page"] = str(page)
-    return f"{request.path}?{urlencode(args)}"
+    for name, value in changes.items():
+        args.pop(name, None)
+        if value is not None:
+            args[name] = value
+    return f"{request.path}?{urlencode(args)}" if args else request.path
+
+
+def _keys(resource: Resource, query: ListQuery) -> list[cursor.Key]:
+    """The list's order: its sort keys, then the id, in the direction of the last key, so
+    that one walk of that column's index (which ends in the row id) serves it all."""
+    keys = [cursor.Key(resource.sort_columns[name], desc) for name, desc in query.sort]
+    return [*keys, cursor.Key(resource.model.id, keys[-1].descending if keys else False)]
 
 
 def list_items(resource: Resource) -> Response:
-    """A page of items. Only the validators are read first (one query of plain columns):
-    they make the ETag, which may end in a 304 or find the body in the shared cache. Rows
-    are loaded and serialized only when neither happens."""
+    """A page of items, by `page` (an OFFSET) or by `cursor` (after the previous page's last
+    row, constant cost however deep; the `next` link always carries one).
+
+    Only the validators are read first (one query of plain columns): they make the ETag,
+    which may end in a 304 or find the body in the shared cache. Rows are loaded and
+    serialized only when neither happens."""
     if resource.read_scope:
         auth.require_scope(resource.read_scope)
     query = parse_list(resource.spec)
     model = resource.model
-    order = []
-    descending = False
-    for key, descending in query.sort:
-        column = resource.sort_columns[key]
-        order.append(column.desc() if descending else column.asc())
-    # Ties by id, in the direction of the last key: one walk of that column's index
-    # (which ends in the row id) serves the whole order, with no sort of the ties.
-    order.append(model.id.desc() if descending else model.id.asc())
+    keys = _keys(resource, query)
+    order = [key.order() for key in keys]
+    signature = ",".join(("-" if desc else "") + name for name, desc in query.sort)
     # The page's ids first, then its validator columns for those rows only (computed for
     # every matching row, correlated subqueries would make a long list slow).
     page = _where(resource, select(model.id), query)
     if resource.list_where:
         page = page.where(resource.list_where())
-    page = (
-        page.order_by(*order)
-        .limit(query.limit + 1)
-        .offset((query.page - 1) * query.limit)
-        .subquery()
-    )
-    stmt = select(*_stamp_columns(resource)).join(page, page.c.id == model.id).order_by(*order)
-    stamps = _core(stmt)
-    has_next = len(stamps) > query.limit
-    stamps = [tuple(stamp) for stamp in stamps[: query.limit]]
+    if query.cursor is not None:
+        try:
+            page = page.where(cursor.after(keys, cursor.decode(query.cursor, signature, keys)))
+        except ValueError as e:
+            raise bad_parameter(
+                "cursor",
+                _("made for another sort order: start again without it")
+                if str(e) == "sort"
+                else _("not a cursor of this list: follow the links the list gives"),
+            ) from None
+    else:
+        page = page.offset((query.page - 1) * query.limit)
+    page = page.order_by(*order).limit(query.limit + 1).subquery()
+    validators = _stamp_columns(resource)
+    sort_values = [key.column.label(f"sort_{i}") for i, key in enumerate(keys)]
+    stmt = select(*validators, *sort_values).join(page, page.c.id == model.id).order_by(*order)
+    rows = _core(stmt)
+    has_next = len(rows) > query.limit
+    rows = rows[: query.limit]
+    stamps = [tuple(row[: len(validators)]) for row in rows]
+    after_last = cursor.encode(signature, tuple(rows[-1][len(validators) :])) if rows else None
     private = _private()
     lang = i18n.current()
     canonical = sorted(request.args.items(multi=True))
@@ -143,19 +165,23 @@ def list_items(resource: Resource) -> Response:
     last_modified = max((stamp[2] for stamp in stamps), default=None)
 
     def build():
+        by_page = query.cursor is None
         links = {
-            "self": _page_url(query.page),
-            "first": _page_url(1),
-            "prev": _page_url(query.page - 1) if query.page > 1 else None,
-            "next": _page_url(query.page + 1) if has_next else None,
+            "self": _list_url(),
+            "first": _list_url(page="1", cursor=None),
+            "prev": _list_url(page=str(query.page - 1)) if by_page and query.page > 1 else None,
+            "next": _list_url(page=None, cursor=after_last) if has_next else None,
         }
         items = _load(resource, stamps, query)
         data, headers = _dump(resource, items, query.fields, many=True)
         headers["Link"] = link_header(links)
+        meta = {"limit": query.limit, "count": len(data)}
+        if by_page:
+            meta = {"page": query.page, **meta}
         body = {
             "data": data,
             "links": {rel: url for rel, url in links.items() if url},
-            "meta": {"page": query.page, "limit": query.limit, "count": len(data)},
+            "meta": meta,
         }
         return body, headers
 
