@@ -44,6 +44,17 @@ def test_list_has_envelope_link_header_and_pages(client, seeded):
     assert "next" not in last["links"]
 
 
+def test_a_row_added_after_a_full_last_page_gives_it_a_next_link(client, db, seeded):
+    url = "/api/v1/products?limit=3&sort=-price&page=2&fields=slug"
+    before = client.get(url)
+    assert len(before.json["data"]) == 3 and "next" not in before.json["links"]
+    factories.product(slug="cheapest", sku="CHEAP", price=0)
+    db.session.commit()
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert "next" in after.json["links"]
+
+
 def _walk(client, url: str, headers: dict | None = None) -> list:
     """Every item of a list, following its next links."""
     items = []

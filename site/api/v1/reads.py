@@ -161,7 +161,7 @@ def list_items(resource: Resource) -> Response:
     private = _private()
     lang = i18n.current()
     canonical = sorted(request.args.items(multi=True))
-    etag = "L." + etag_for(resource.name, lang, private, canonical, *stamps)
+    etag = "L." + etag_for(resource.name, lang, private, canonical, has_next, *stamps)
     last_modified = max((stamp[2] for stamp in stamps), default=None)
 
     def build():
