@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
 import factories
 import pytest
+
+from atrium.models.base import utcnow
 
 from . import apihelp
 
@@ -94,6 +102,20 @@ def test_cursors_page_through_a_nullable_sort_key(client, db, seeded):
         drafts = [slug for slug in walked if slug.startswith("draft-")]
         assert len(drafts) == 4
         assert (walked[-4:] if sort == "published_at" else walked[:4]) == drafts
+
+
+def test_a_cursor_time_in_another_zone_means_the_same_moment(client, db, seeded):
+    for n in range(4):
+        factories.product(slug=f"p-{n}", sku=f"P-{n}", updated_at=utcnow() - timedelta(hours=n))
+    db.session.commit()
+    url = "/api/v1/products?limit=3&sort=-updated_at&fields=slug"
+    token = client.get(url).json["links"]["next"].split("cursor=")[1]
+    found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    moment = datetime.fromisoformat(found["after"][0])
+    found["after"][0] = moment.astimezone(timezone(timedelta(hours=2))).isoformat()
+    shifted = base64.urlsafe_b64encode(json.dumps(found).encode()).decode().rstrip("=")
+    original = client.get(f"{url}&cursor={token}").json["data"]
+    assert client.get(f"{url}&cursor={shifted}").json["data"] == original
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import and_
 from sqlalchemy import false
+from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import tuple_
 
@@ -79,7 +80,8 @@ def after(keys: list[Key], values: list[Any]) -> Any:
     same_direction = len({key.descending for key in keys}) == 1
     if same_direction and not any(key.nullable for key in keys):
         # A row value: one range on the first key's index, on SQLite and PostgreSQL alike.
-        row, bound = tuple_(*(key.column for key in keys)), tuple_(*values)
+        row = tuple_(*(key.column for key in keys))
+        bound = tuple_(*(literal(v, key.column.type) for key, v in zip(keys, values, strict=True)))
         return row < bound if keys[0].descending else row > bound
     beyond_each, equal_so_far = [], []
     for key, value in zip(keys, values, strict=True):
