@@ -8,6 +8,11 @@ from playwright.sync_api import expect
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 
 
+def save(page) -> None:
+    """Submit the edit form (Flask-Admin's Save button)."""
+    page.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+
+
 def edit_url(live, page, name: str) -> str:
     page.goto(f"{live.url}/admin/product/?search={name}")
     page.click(f"tr:has-text('{name}') a[title='Edit Record']")
@@ -18,7 +23,7 @@ def test_editor_edits_a_product_and_sees_it_on_the_site_and_in_history(live, pag
     as_staff(page, live, "editor")
     edit_url(live, page, "Blue mug")
     page.fill("input[name=name]", "Bright blue mug")
-    page.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    save(page)
     expect(page.locator(".alert")).to_contain_text("saved")
 
     page.goto(live.url + "/en/products/blue-mug")
@@ -38,11 +43,11 @@ def test_two_editors_the_second_is_told_and_nothing_is_lost(live, new_context, a
     second.goto(url)
 
     first.fill("input[name=name]", "Desk lamp (first)")
-    first.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    save(first)
     expect(first.locator(".alert")).to_contain_text("saved")
 
     second.fill("input[name=stock]", "99")
-    second.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    save(second)
     expect(second.locator(".alert-danger, .alert-error").first).to_contain_text(
         "Someone else saved this record"
     )
@@ -124,11 +129,11 @@ def test_a_translators_edit_meanwhile_stops_the_product_form(live, new_context, 
     translator.goto(live.url + "/admin/producttranslation/?search=Blaue")
     translator.click("tr:has-text('Blaue Tasse') a[title='Edit Record']")
     translator.fill("input[name=name]", "Blauer Becher")
-    translator.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    save(translator)
     expect(translator.locator(".alert")).to_contain_text("saved")
 
     editor.fill("input[name=stock]", "42")
-    editor.click("input[type=submit][value=Save], button[type=submit]:has-text('Save')")
+    save(editor)
     expect(editor.locator(".alert-danger, .alert-error").first).to_contain_text(
         "Someone else saved this record"
     )
