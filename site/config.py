@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "INQUIRY_RETENTION_DAYS": 180,
     "PROXY_FIX": None,  # proxies to trust, e.g. "x_for=1,x_proto=1,x_host=1" (security.py)
     "PUBLIC_URL": "http://127.0.0.1:5000",  # base of links in mail (no request to take it from)
-    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_SERVER": None,  # none: mail is written to the log instead of sent (mail.py)
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Atrium <noreply@example.com>",
     "INQUIRY_NOTIFY_TO": None,  # None: every active admin and editor

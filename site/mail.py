@@ -6,6 +6,8 @@ SMTP server must not slow a visitor down or lose what they sent.
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from flask import render_template
 from flask_babel import force_locale
@@ -20,13 +22,28 @@ from .models import Inquiry
 from .models import Role
 from .models import User
 
+log = logging.getLogger(__name__)
+
 
 def send(to: list[str], subject: str, template: str, **context) -> None:
-    """Render `mail/<template>.txt` and `.html` and send them (the caller set the locale)."""
+    """Render `mail/<template>.txt` and `.html` and send them (the caller set the locale).
+
+    Without a mail server (ATRIUM_MAIL_SERVER, as on a developer's machine) the text is
+    written to the log instead: a password-reset link can still be followed, and nothing
+    fails over and over against an SMTP server that is not there."""
+    body = render_template(f"mail/{template}.txt", **context)
+    if not current_app.config.get("MAIL_SERVER"):
+        log.warning(
+            "No mail server is set (ATRIUM_MAIL_SERVER): not sent to %s: %s\n%s",
+            ", ".join(to),
+            subject,
+            body,
+        )
+        return
     message = Message(
         subject=subject,
         recipients=to,
-        body=render_template(f"mail/{template}.txt", **context),
+        body=body,
         html=render_template(f"mail/{template}.html", **context),
     )
     mail.send(message)

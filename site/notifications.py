@@ -7,6 +7,8 @@ never sent inside the visitor's request.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import has_app_context
@@ -18,10 +20,23 @@ from . import mail
 from .models import Inquiry
 
 _KEY = "atrium.new_inquiries"
+_QUIET = "atrium.inquiries_quiet"
+
+
+@contextmanager
+def suppressed(session: Session) -> Iterator[None]:
+    """Inquiries flushed inside this block notify no one (demo content is no visitor's)."""
+    session.info[_QUIET] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_QUIET, None)
 
 
 @event.listens_for(Session, "after_flush")
 def _note(session: Session, flush_context: Any) -> None:
+    if session.info.get(_QUIET):
+        return
     ids = [obj.id for obj in session.new if isinstance(obj, Inquiry)]
     if ids:
         session.info.setdefault(_KEY, []).extend(ids)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from admin_helpers import PASSWORD
+from admin_helpers import Staff
 from smtp import SMTPServer
 from support import csrf_token
 
@@ -80,3 +81,18 @@ def test_expired_link_is_refused(make_app, smtp, staff):
 
 def test_tampered_link_is_refused(client):
     assert client.get("/admin/reset/not-a-token").headers["Location"] == "/admin/reset"
+
+
+def test_without_a_mail_server_the_link_is_written_to_the_log(make_app, caplog):
+    """A developer's machine has no SMTP server: the mail goes to the log, once, and the
+    link in it works."""
+    app = make_app()  # no MAIL_SERVER
+    staff = Staff(app)
+    email = staff.email_of(staff.create("editor"))
+    client = app.test_client()
+    ask_for_link(client, email)
+    jobs.wait(app)
+    [record] = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert record.name == "atrium.mail" and email in record.getMessage()
+    path = re.search(r"http://localhost(/admin/reset/\S+)", record.getMessage()).group(1)
+    assert choose(client, path).headers["Location"] == "/admin/login"

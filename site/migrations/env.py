@@ -10,8 +10,10 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the app's own loggers: `python run.py` migrates before it serves.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Keep the app's logging when it set one up (requestlog.py): `python run.py` migrates
+# before it serves, and alembic.ini's WARN root level would silence the app's INFO lines.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
