@@ -34,7 +34,9 @@ def describe_database(url: str) -> str:
 
 
 def _has_statistics() -> bool:
-    return bool(db.session.scalar(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_stat1'")))
+    with db.engine.connect() as connection:  # not the session: analyze() renews the pool
+        found = connection.scalar(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_stat1'"))
+    return bool(found)
 
 
 def prepare(app: Flask) -> str | None:

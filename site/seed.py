@@ -327,6 +327,7 @@ def seed_bulk(
         db.session.execute(insert(Post.__table__), rows)
         db.session.commit()
         progress(len(rows))
+    db.session.commit()  # end the read of the last batch's start: analyze() renews the pool
     analyze()
 
 
@@ -336,7 +337,10 @@ def analyze() -> None:
     sorts every published product for one page of the API, instead of walking the index of
     the sort column. (SQLite's `analysis_limit` would be faster, but its sample makes
     `published` look selective again.) SQLite connections read statistics when they open:
-    the pool is emptied so that every later one sees them."""
+    the pool is emptied so that every later one sees them; call this with no transaction
+    open in the session."""
     with db.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
-    db.engine.dispose()
+        sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        db.engine.dispose()

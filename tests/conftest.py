@@ -26,6 +26,7 @@ from support import ensure_database
 from support import require_service
 
 from atrium import create_app
+from atrium import jobs
 from atrium.extensions import db as _db
 
 
@@ -83,6 +84,8 @@ def make_app(
         return app
 
     yield build
+    for app in every:  # a job thread still using the database would outlive its pool
+        jobs.wait(app, timeout=10)
     if built and PG_URL:
         _empty_tables(built[0])
     for app in every:  # close pooled connections now, not when the collector finds them
