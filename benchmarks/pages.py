@@ -27,6 +27,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_flatpages import FlatPages
+from timing import best_per_call
 from werkzeug.test import EnvironBuilder
 
 from atrium import create_app
@@ -94,18 +95,6 @@ def wsgi_caller(app: Flask, path: str, headers: dict | None = None):
     return call
 
 
-def per_call(calls: dict[str, object], n: int, rounds: int = 5) -> dict[str, float]:
-    """Best-of-rounds seconds per call, contenders alternated within each round."""
-    best = {name: float("inf") for name in calls}
-    for _ in range(rounds):
-        for name, call in calls.items():
-            start = time.perf_counter()
-            for _ in range(n):
-                call()
-            best[name] = min(best[name], (time.perf_counter() - start) / n)
-    return best
-
-
 def stock_first_access(pages: Path, page: str) -> float:
     """Stock Flask-FlatPages: first page plus a navigation from the headers."""
     start = time.perf_counter()
@@ -161,7 +150,7 @@ def main() -> None:
         not_modified = wsgi_caller(app_small, "/en/" + page, {"If-None-Match": etag})
         assert not_modified().startswith("304")
         bare = wsgi_caller(app_small, "/bare")
-        times = per_call({"bare": bare, "page": warm, "304": not_modified}, n=2000)
+        times = best_per_call({"bare": bare, "page": warm, "304": not_modified}, n=2000, rounds=5)
 
         # 4. Cold start: a new app on the large tree. Libraries are imported already (by the
         # small app above) for both contenders, so this measures the pages, not imports.
@@ -176,7 +165,7 @@ def main() -> None:
         warm_large = wsgi_caller(app_large, "/en/" + page)
         warm_large()
         # Long enough that the once-a-second freshness check runs inside the measurement.
-        scale = per_call({"100": warm, "10000": warm_large}, n=3000, rounds=5)
+        scale = best_per_call({"100": warm, "10000": warm_large}, n=3000, rounds=5)
         stock_reload = stock_auto_reload(large, page, n=10)
 
     rows = [
