@@ -61,8 +61,7 @@ def conditional(
     if etag and environ["REQUEST_METHOD"] in ("GET", "HEAD") and _GENERAL.isdisjoint(environ):
         # The common cases (no validator, or If-None-Match alone) without Werkzeug's
         # general machinery: cached pages answer in a few microseconds.
-        sent = environ.get("HTTP_IF_NONE_MATCH")
-        if sent and (sent == f'"{etag}"' or req.if_none_match.contains_weak(etag)):
+        if is_fresh(etag):
             response.status_code = 304
         return response
     return response.make_conditional(req)
