@@ -44,8 +44,12 @@ def role() -> str | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path under /admin, or None: `next` must never lead off the site."""
-    if not target:
+    """A local path under /admin, or None: `next` must never lead off the site.
+
+    A control character (CR, LF, tab…) is refused outright, not stripped: it cannot go into
+    a `Location` header, and browsers drop tabs and newlines from URLs (stripped, `/<LF>/x`
+    would be the other host `//x`)."""
+    if not target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/admin"):
