@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import public
     from . import requestlog
     from . import security
+    from . import services  # noqa: F401  (its session listeners hold the domain rules)
     from .config import configure
 
     # The instance folder (SQLite file, secret key, config.py) may be moved: tests, containers.

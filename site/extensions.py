@@ -1,5 +1,7 @@
 """Extension objects, created unbound and bound to each app in `init_app`."""
 
+import sqlite3
+
 from flask import Flask
 from flask_babel import Babel
 from flask_caching import Cache
@@ -11,6 +13,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that migrations can alter them on SQLite and PostgreSQL alike.
@@ -25,6 +29,20 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_settings(connection, record) -> None:
+    """Every SQLite connection enforces foreign keys (SQLite's default is off, so no
+    `ON DELETE` rule would fire), and writes through a write-ahead log with a busy timeout:
+    several threads and workers read while one writes, and a writer waits its turn."""
+    if isinstance(connection, sqlite3.Connection):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint, in WAL
+        cursor.close()
 
 
 db = SQLAlchemy(model_class=Base)

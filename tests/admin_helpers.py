@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import factories
@@ -57,3 +58,19 @@ class Staff:
         page = client.get(url)
         assert page.status_code == 200, page.status_code
         return client.post(url, data={"csrf_token": token_of(page.text), **data}, **kwargs)
+
+
+def edit_data(page_html: str, **changes: Any) -> dict[str, Any]:
+    """A product's edit form as the browser sends it: every field as loaded, plus changes."""
+    data = {"csrf_token": token_of(page_html)}
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page_html)
+    data["version"] = version.group(1)
+    opened = re.search(r'name="opened_at" type="hidden" value="([^"]+)"', page_html)
+    data["opened_at"] = opened.group(1)
+    for name in ("sku", "slug", "name", "price", "currency", "stock"):
+        match = re.search(rf'<input[^>]* name="{name}"[^>]*value="([^"]*)"', page_html)
+        data[name] = match.group(1) if match else ""
+    data["description"] = ""
+    data["published"] = "y"
+    data.update(changes)
+    return data

@@ -4,7 +4,7 @@ import re
 
 import factories
 import pytest
-from admin_helpers import token_of
+from admin_helpers import edit_data
 from sqlalchemy import select
 
 from atrium.extensions import db as _db
@@ -36,22 +36,6 @@ def product_id(app):
 def _product(app, product_id):
     with app.app_context():
         return _db.session.get(Product, product_id)
-
-
-def _edit_data(page_html, **changes):
-    """The edit form as the browser would send it: every field as loaded, plus changes."""
-    data = {"csrf_token": token_of(page_html)}
-    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page_html)
-    data["version"] = version.group(1)
-    opened = re.search(r'name="opened_at" type="hidden" value="([^"]+)"', page_html)
-    data["opened_at"] = opened.group(1)
-    for name in ("sku", "slug", "name", "price", "currency", "stock"):
-        match = re.search(rf'<input[^>]* name="{name}"[^>]*value="([^"]*)"', page_html)
-        data[name] = match.group(1) if match else ""
-    data["description"] = ""
-    data["published"] = "y"
-    data.update(changes)
-    return data
 
 
 def test_editor_creates_a_product_and_the_audit_says_who(app, staff):
@@ -116,10 +100,10 @@ def test_two_editors_saving_the_same_record(app, staff, product_id):
     url = f"/admin/product/edit/?id={product_id}"
     page_one, page_two = first.get(url).text, second.get(url).text
 
-    saved = second.post(url, data=_edit_data(page_two, name="Second's name", stock="7"))
+    saved = second.post(url, data=edit_data(page_two, name="Second's name", stock="7"))
     assert saved.status_code == 302
 
-    refused = first.post(url, data=_edit_data(page_one, name="First's name", price="1.00"))
+    refused = first.post(url, data=edit_data(page_one, name="First's name", price="1.00"))
     assert refused.status_code == 200
     assert "Someone else saved this record while you were editing it" in refused.text
     assert "Second&#39;s name" in refused.text or "Second's name" in refused.text  # theirs
@@ -135,7 +119,7 @@ def test_two_editors_saving_the_same_record(app, staff, product_id):
 def test_duplicate_slug_is_explained_next_to_the_field(app, staff, product_id):
     client = staff.login(role="editor")
     url = f"/admin/product/edit/?id={product_id}"
-    response = client.post(url, data=_edit_data(client.get(url).text, slug="taken"))
+    response = client.post(url, data=edit_data(client.get(url).text, slug="taken"))
     assert response.status_code == 200
     assert "This value is already used by another record; choose another one." in response.text
     assert "UNIQUE" not in response.text and "IntegrityError" not in response.text
@@ -161,7 +145,7 @@ def test_negative_price_is_a_field_error(staff):
 def test_edit_page_links_to_the_records_history(app, staff, product_id):
     client = staff.login(role="editor")
     url = f"/admin/product/edit/?id={product_id}"
-    client.post(url, data=_edit_data(client.get(url).text, name="Renamed"))
+    client.post(url, data=edit_data(client.get(url).text, name="Renamed"))
     page = client.get(url).text
     link = f"/admin/audit/?model=Product&amp;pk={product_id}"
     assert link in page
@@ -254,7 +238,7 @@ def test_translator_edits_translations_not_products(app, staff, product_id):
 def test_inline_translations_are_saved_with_the_product(app, staff, product_id):
     client = staff.login(role="editor")
     url = f"/admin/product/edit/?id={product_id}"
-    data = _edit_data(
+    data = edit_data(
         client.get(url).text,
         **{
             "translations-0-locale": "fr",
@@ -309,7 +293,7 @@ def test_database_error_text_never_reaches_the_page(app, staff, product_id):
                 f"translations-{n}-description": "",
             }
         )
-    response = client.post(url, data=_edit_data(client.get(url).text, **twice))
+    response = client.post(url, data=edit_data(client.get(url).text, **twice))
     assert response.status_code == 200
     assert "The record could not be saved: it conflicts with another record." in response.text
     for leak in ("UNIQUE", "IntegrityError", "duplicate key", "Traceback", "INSERT"):

@@ -5,7 +5,6 @@ from datetime import UTC
 import factories
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from atrium import audit
@@ -14,13 +13,14 @@ from atrium.models import Product
 from atrium.models import ProductTranslation
 from atrium.models.base import StaleVersion
 from atrium.models.base import expect_version
+from atrium.services import RuleBroken
 
 
 def test_email_is_unique_whatever_its_case(db):
     factories.user("Mary@Example.com")
     db.session.commit()
     factories.user("mary@EXAMPLE.com")
-    with pytest.raises(IntegrityError):
+    with pytest.raises(RuleBroken, match="already exists"):
         db.session.commit()
 
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import logging
@@ -41,6 +42,7 @@ from markupsafe import Markup
 from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import ColumnProperty
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 from wtforms import HiddenField
@@ -48,18 +50,31 @@ from wtforms import ValidationError
 
 from ..extensions import db
 from ..models import AuditEntry
+from ..models.base import MissingVersion
 from ..models.base import StaleVersion
 from ..models.base import expect_version
 from ..models.base import utcnow
+from ..services import RuleBroken
 from . import paging
 from .access import AccessMixin
 
 log = logging.getLogger(__name__)
 
 DUPLICATE = _l("This value is already used by another record; choose another one.")
+#: The largest OFFSET SQLite and PostgreSQL take (a signed 64-bit integer): a typed
+#: `?page=` beyond it shows an empty list.
+MAX_OFFSET = 2**63 - 1
+MISSING_VERSION = _l(
+    "The form was sent without the version it was opened with, so nothing was saved. "
+    "Reload the page and make the change again."
+)
 
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection): OWASP's
+#: list (= + - @ tab CR LF), the full-width forms some spreadsheets read as the ASCII ones,
+#: and `;` `|` (a separator or a DDE pipe to some importers).
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20;|")
+#: Skipped before looking for a formula start: spreadsheets trim them (` =1+1` is a formula).
+LEADING_BLANKS = " \u00a0"
 
 
 class AdminForm(BaseForm, FlaskForm):
@@ -67,7 +82,14 @@ class AdminForm(BaseForm, FlaskForm):
 
 
 class VersionField(HiddenField):
-    """The version the form was opened with; read by `update_model`, never written."""
+    """The version the form was opened with; read by `update_model`, never written.
+
+    A posted form without it has no version, rather than the record's current one
+    (WTForms' default, which would let such a POST skip the conflict check).
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = valuelist[0] if valuelist and valuelist[0] else None
 
     def populate_obj(self, obj: Any, name: str) -> None:
         pass
@@ -133,9 +155,13 @@ class AtriumConverter(AdminModelConverter):
 
 
 def neutralise(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text, never evaluates."""
+    """A CSV cell a spreadsheet shows as text, never evaluates (OWASP's CSV injection advice).
+
+    A cell whose first character, after any spaces and no-break spaces, is one of
+    `FORMULA_STARTS` gets a leading `'`; quotes inside it are the csv writer's job."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    first = text.lstrip(LEADING_BLANKS)[:1]
+    return "'" + text if first and first in FORMULA_STARTS else text
 
 
 def _shown(value: Any) -> str:
@@ -187,6 +213,15 @@ class AtriumModelView(AccessMixin, ModelView):
     list_eager: tuple[Any, ...] = ()
     #: Audit history links show on edit pages (the audit view's endpoint).
     audit_endpoint = "audit.index_view"
+    #: HTML attributes per form field (Flask-Admin's `form_widget_args`, see below).
+    widget_args: dict[str, dict[str, Any]] = {}
+
+    @property
+    def form_widget_args(self) -> dict[str, dict[str, Any]]:
+        """A fresh copy for each form: Flask-Admin's `render_field` macro writes into the
+        dict it is given (`is-invalid` after an error), which would otherwise mark that
+        field invalid on every later form of this view, for everyone."""
+        return copy.deepcopy(self.widget_args)
 
     def __init__(self, model: type, **kwargs: Any) -> None:
         super().__init__(model, db, **kwargs)
@@ -245,12 +280,23 @@ class AtriumModelView(AccessMixin, ModelView):
         return None
 
     def _list_key(self, sort_column: Any, sort_desc: bool, search: str | None) -> tuple[Any, bool]:
-        """The expression a page is ordered by (ties broken by id), and its direction."""
+        """The expression a page is ordered by (ties broken by id), and its direction.
+
+        `?sort=N` names any list column, sortable or not (a relation, say): only a sortable
+        column of this model's own table is taken, else the default order."""
         if sort_column is not None:
             column = (
-                getattr(self.model, sort_column) if isinstance(sort_column, str) else sort_column
+                self._sortable_columns.get(sort_column)
+                if isinstance(sort_column, str)
+                else sort_column
             )
-            return column, bool(sort_desc)
+            if (
+                column is not None
+                and not self._sortable_joins.get(sort_column)
+                and getattr(column, "class_", None) is self.model
+                and isinstance(getattr(column, "property", None), ColumnProperty)
+            ):
+                return column, bool(sort_desc)
         if search and (order := self.search_order(search)) is not None:
             return order, False
         default = self.column_default_sort
@@ -271,6 +317,9 @@ class AtriumModelView(AccessMixin, ModelView):
                 page, sort_column, sort_desc, search, filters, execute=False, page_size=page_size
             )
         page_size = self.page_size if page_size is None else page_size
+        page = max(page or 0, 0)  # a typed ?page=-3 is the first page
+        if page_size and page * page_size > MAX_OFFSET:
+            return None, []
         _count, query = super().get_list(
             None, None, False, search, filters, execute=False, page_size=0
         )
@@ -348,9 +397,17 @@ class AtriumModelView(AccessMixin, ModelView):
                 session.add(model)
             self._on_model_change(form, model, is_created)
             session.commit()
+        except MissingVersion:
+            session.rollback()
+            flash(MISSING_VERSION, "error")
+            return False
         except (StaleVersion, StaleDataError):
             session.rollback()
             self._explain_conflict(form, model)
+            return False
+        except RuleBroken as broken:
+            session.rollback()
+            self._explain_rule(form, broken)
             return False
         except IntegrityError:
             session.rollback()
@@ -362,6 +419,17 @@ class AtriumModelView(AccessMixin, ModelView):
             return False
         self.after_model_change(form, model, is_created)
         return True
+
+    @staticmethod
+    def _explain_rule(form, broken: RuleBroken) -> None:
+        """A domain rule refused: its sentence next to the field it is about (a foreign key
+        `parent_id` is the form's `parent`), else at the top of the page."""
+        names = (broken.field, broken.field.removesuffix("_id")) if broken.field else ()
+        field = next((form[name] for name in names if name in form), None)
+        if field is None:
+            flash(broken.message, "error")
+        else:
+            field.errors = list(field.errors) + [broken.message]
 
     def create_model(self, form):
         model = self.build_new_instance()
@@ -390,6 +458,10 @@ class AtriumModelView(AccessMixin, ModelView):
             self.on_model_delete(model)
             db.session.delete(model)
             db.session.commit()
+        except RuleBroken as broken:
+            db.session.rollback()
+            flash(broken.message, "error")
+            return False
         except IntegrityError:
             db.session.rollback()
             flash(
@@ -497,6 +569,9 @@ class AtriumModelView(AccessMixin, ModelView):
         except ValidationError as exc:
             db.session.rollback()
             return str(exc), 400
+        except RuleBroken as broken:
+            db.session.rollback()
+            return broken.message, broken.status
         except (StaleVersion, StaleDataError):
             db.session.rollback()
             return _("Someone changed this record since the list was loaded: reload the page."), 409

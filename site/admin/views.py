@@ -20,6 +20,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.contrib.sqla.filters import FilterLike
 from flask_admin.contrib.sqla.filters import FloatGreaterFilter
 from flask_admin.contrib.sqla.filters import FloatSmallerFilter
+from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -118,7 +119,9 @@ class ProductView(AtriumModelView):
     column_searchable_list = ("name", "sku")
     column_filters = (
         BooleanEqualFilter(Product.published, _l("Published")),
-        FilterEqual(Product.category_id, _l("Category id")),
+        # An int filter: its value is checked and converted, so PostgreSQL compares an
+        # integer with an integer (FilterEqual passes the typed text: integer = varchar).
+        IntEqualFilter(Product.category_id, _l("Category id")),
         FloatGreaterFilter(Product.price, _l("Price")),
         FloatSmallerFilter(Product.price, _l("Price")),
     )
@@ -140,7 +143,7 @@ class ProductView(AtriumModelView):
         "stock": {"validators": [validators.NumberRange(min=0)]},
         "currency": {"validators": [validators.Length(min=3, max=3)]},
     }
-    form_widget_args = {"description": {"rows": 8, "data-markdown-preview": "1"}}
+    widget_args = {"description": {"rows": 8, "data-markdown-preview": "1"}}
     unique_fields = ("sku", "slug")
     # The list shows no translations: skip their (selectin by default) query.
     list_eager = (selectinload(Product.category), lazyload(Product.translations))
@@ -281,7 +284,7 @@ class PostView(AtriumModelView):
             "validators": [validators.Optional(), validators.Length(max=32)],
         },
     }
-    form_widget_args = {"body": {"rows": 12}}
+    widget_args = {"body": {"rows": 12}}
     column_formatters = {
         "translation_group": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
             v.get_url(".index_view", group=m.translation_group), m.translation_group[:8]
@@ -328,15 +331,6 @@ class PostView(AtriumModelView):
         flash(_("%(count)d posts set back to draft.", count=count), "success")
 
 
-#: The inquiry workflow: which status may follow which.
-TRANSITIONS = {
-    InquiryStatus.NEW.value: {"open", "handled", "spam"},
-    InquiryStatus.OPEN.value: {"handled", "spam"},
-    InquiryStatus.HANDLED.value: {"open"},
-    InquiryStatus.SPAM.value: {"new"},
-}
-
-
 def _mailto(view, context, model, name) -> Markup:
     subject = quote(_("Re: your message"))
     return Markup('<a href="mailto:{}?subject={}">{}</a>').format(
@@ -372,27 +366,12 @@ class InquiryView(AtriumModelView):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Inquiry, **kwargs)
 
-    def on_model_change(self, form, model, is_created):
-        previous = db.inspect(model).attrs.status.history.deleted
-        old = previous[0] if previous else None
-        if old and old != model.status and model.status not in TRANSITIONS.get(old, set()):
-            raise ValidationError(
-                _(
-                    "An inquiry cannot go from %(old)s to %(new)s.",
-                    old=old,
-                    new=model.status,
-                )
-            )
-        if model.status == InquiryStatus.HANDLED and model.handled_at is None:
-            model.handled_at = utcnow()
-
     @action("handled", _l("Mark handled"), _l("Mark the selected inquiries as handled?"))
     def action_handled(self, ids):
         count = 0
         for inquiry in self.get_query().filter(Inquiry.id.in_([int(i) for i in ids])):
             if inquiry.status in (InquiryStatus.NEW, InquiryStatus.OPEN):
-                inquiry.status = InquiryStatus.HANDLED.value
-                inquiry.handled_at = utcnow()
+                inquiry.status = InquiryStatus.HANDLED.value  # the workflow stamps handled_at
                 count += 1
         db.session.commit()
         flash(_("%(count)d inquiries marked handled.", count=count), "success")
@@ -566,11 +545,19 @@ HISTORY_ROLES = {
 }
 
 
+def _change(value: Any) -> str:
+    """One field of an entry: `[old, new]` for a row change, else a plain value (the count
+    of an erasure or purge, "(redacted)")."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return " → ".join("—" if v is None else str(v) for v in value)
+    return str(value)
+
+
 def _changes(view, context, model, name) -> Markup:
     items = []
-    for field, value in (model.changes or {}).items():
-        shown = value if isinstance(value, str) else " → ".join(str(v) for v in value)
-        items.append(Markup("<li><b>{}</b>: {}</li>").format(field, shown))
+    changes = model.changes if isinstance(model.changes, dict) else {}
+    for field, value in changes.items():
+        items.append(Markup("<li><b>{}</b>: {}</li>").format(field, _change(value)))
     return Markup("<ul class='mb-0'>") + Markup("").join(items) + Markup("</ul>")
 
 

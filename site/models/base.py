@@ -111,11 +111,17 @@ class StaleVersion(Exception):
         self.expected = expected
 
 
+class MissingVersion(StaleVersion):
+    """The writer did not say which version it read: refused like a stale one."""
+
+
 def expect_version(obj: Versioned, expected: int | str | None) -> None:
     """Refuse to change `obj` unless it is still at the version the writer saw.
 
     Together with `version_id_col` (which guards the moment of the UPDATE) this stops
     the lost update: a form or request carries the version it was opened with.
     """
-    if expected is None or str(obj.version) != str(expected):
+    if expected is None or str(expected) == "":
+        raise MissingVersion(obj, -1)
+    if str(obj.version) != str(expected):
         raise StaleVersion(obj, int(expected) if str(expected).isdigit() else -1)

@@ -43,8 +43,10 @@ class Category(Translatable, Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # RESTRICT: a category with subcategories or products is not deleted (services.catalog
+    # says so in a sentence first; the database refuses too, on every backend).
     parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("categories.id", ondelete="SET NULL"), index=True
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
     )
 
     parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
@@ -91,7 +93,7 @@ class Product(Translatable, Versioned, db.Model):
     stock: Mapped[int] = mapped_column(default=0)
     published: Mapped[bool] = mapped_column(default=False)
     category_id: Mapped[int | None] = mapped_column(
-        ForeignKey("categories.id", ondelete="SET NULL"), index=True
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
     )
 
     category: Mapped[Category | None] = relationship()

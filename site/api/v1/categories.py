@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import or_
-from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Category
@@ -47,26 +46,12 @@ def _to_input(c: Category) -> dict:
     }
 
 
-def _ancestors(category_id: int | None) -> set[int]:
-    seen: set[int] = set()
-    while category_id is not None and category_id not in seen:
-        seen.add(category_id)
-        category_id = db.session.scalar(
-            select(Category.parent_id).where(Category.id == category_id)
-        )
-    return seen
-
-
 def _apply(c: Category, data: dict, creating: bool) -> None:
     errors = unique(Category, c, slug=data["slug"])
     parent_id = data["parent_id"]
-    if parent_id is not None:
-        if db.session.get(Category, parent_id) is None:
-            errors.append({"field": "parent_id", "message": _("There is no such category.")})
-        elif c.id is not None and c.id in _ancestors(parent_id):
-            errors.append(
-                {"field": "parent_id", "message": _("A category cannot be inside itself.")}
-            )
+    # A loop in the tree is refused by the domain rule (services.catalog) at the commit.
+    if parent_id is not None and db.session.get(Category, parent_id) is None:
+        errors.append({"field": "parent_id", "message": _("There is no such category.")})
     if errors:
         raise invalid(errors)
     for name in ("slug", "name", "parent_id"):

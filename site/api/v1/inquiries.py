@@ -14,7 +14,6 @@ from ... import i18n
 from ...extensions import db
 from ...models import Inquiry
 from ...models import InquiryStatus
-from ...models.base import utcnow
 from . import bp
 from .query import Filter
 from .query import parse_datetime
@@ -52,9 +51,9 @@ def _create(data: dict) -> Inquiry:
 
 
 def _apply(inquiry: Inquiry, data: dict, creating: bool) -> None:
+    """The workflow (which status may follow which, handled_at) is services.inquiries'."""
     if inquiry.status != data["status"]:
         inquiry.status = data["status"]
-        inquiry.handled_at = utcnow() if data["status"] == InquiryStatus.HANDLED else None
 
 
 def _search(text: str) -> Any:

@@ -62,7 +62,9 @@ class Resource:
 
     @property
     def tag(self) -> str:
-        return self.name[0]
+        """The start of its items' ETags: the resource's name, so that a post's ETag can
+        never be taken for a product's as `If-Match`."""
+        return f"{self.singular}-"
 
     @cached_property
     def spec(self) -> QuerySpec:

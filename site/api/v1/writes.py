@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from flask import Response
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from marshmallow import Schema
@@ -23,6 +24,7 @@ from ... import i18n
 from ...conditional import require_match
 from ...errors import ApiError
 from ...extensions import db
+from ...services import RuleBroken
 from . import auth
 from .http import json_body
 from .http import merge_patch
@@ -57,9 +59,15 @@ def invalid(errors: list[dict[str, str]]) -> ApiError:
 
 
 def commit() -> None:
-    """Commit the write; a concurrent writer's change is a 412, a duplicate a 409."""
+    """Commit the write; a concurrent writer's change is a 412, a duplicate a 409, a broken
+    domain rule a 422 naming its field (or a 409 when the record's state forbids it)."""
     try:
         db.session.commit()
+    except RuleBroken as broken:
+        db.session.rollback()
+        if broken.field:
+            raise invalid([{"field": broken.field, "message": broken.message}]) from None
+        raise ApiError(broken.status, broken.message, title=_("Conflict")) from None
     except StaleDataError:
         db.session.rollback()
         raise ApiError(412, _("The record changed since you read it: read it again.")) from None
@@ -97,7 +105,17 @@ def _check_version(resource: Resource, row: Any) -> None:
 
     The version read is checked here, and again by the version column in the UPDATE or
     DELETE itself (a writer who got there in between makes the commit fail: 412 too).
+    `If-Match: *` names no version, so it cannot stop a lost update: it is a 428 too.
     """
+    if request.if_match.star_tag:
+        raise ApiError(
+            428,
+            _(
+                "If-Match: * does not say which version you read. Send the ETag you read, "
+                "so that no one else's change is overwritten."
+            ),
+            title=_("Precondition required"),
+        )
     prefix = f"{resource.tag}{row.id}.{row.version}."
     require_match(prefix, prefix=prefix)
 

@@ -1,0 +1,49 @@
+"""Staff accounts: one account per e-mail address, whatever its case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import inspect
+from sqlalchemy import select
+
+from ..models import User
+from . import RuleBroken
+
+
+def normalise_email(email: str) -> str:
+    """How an address is stored and compared: trimmed, lower-cased."""
+    return (email or "").strip().lower()
+
+
+def email_taken(email: str, user: User | None = None, *, session: Any = None) -> bool:
+    from ..extensions import db
+
+    session = session or db.session
+    query = select(User.id).where(func.lower(User.email) == normalise_email(email))
+    if user is not None and user.id is not None:
+        query = query.where(User.id != user.id)
+    return session.scalar(query.limit(1)) is not None
+
+
+@event.listens_for(Session, "before_flush")
+def _unique_email(session: Session, flush_context: Any, instances: Any) -> None:
+    with session.no_autoflush:
+        for obj in [*session.new, *session.dirty]:
+            if not isinstance(obj, User):
+                continue
+            if obj not in session.new and not inspect(obj).attrs.email.history.has_changes():
+                continue
+            if email_taken(obj.email, obj, session=session):
+                raise RuleBroken(
+                    _(
+                        "A staff account with the e-mail address %(email)s already exists.",
+                        email=obj.email,
+                    ),
+                    "email",
+                    status=409,
+                )
