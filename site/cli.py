@@ -23,6 +23,8 @@ from .content.cli import group as pages_group
 from .extensions import db
 from .models import Role
 from .models import User
+from .services import RuleBroken
+from .services import staff
 from .translate import cli as translate_cli
 
 users = AppGroup("users", help="Manage staff accounts.")
@@ -65,8 +67,10 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
     """Create a staff account."""
     _actor()
     email = _valid_email(email)
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise click.ClickException(f"A user with the email address {email} already exists.")
+    try:  # said before the password is asked for
+        staff.check_email_free(email)
+    except RuleBroken as broken:
+        raise click.ClickException(broken.message) from None
     user = User(email=email, role=role)
     user.set_password(_read_password(password_stdin))
     db.session.add(user)

@@ -7,10 +7,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
-from sqlalchemy import func
 from sqlalchemy import inspect
 from sqlalchemy import select
 
+from ..extensions import db
 from ..models import User
 from . import RuleBroken
 
@@ -21,13 +21,24 @@ def normalise_email(email: str) -> str:
 
 
 def email_taken(email: str, user: User | None = None, *, session: Any = None) -> bool:
-    from ..extensions import db
-
+    """Whether another account has this address (stored lower-cased: the unique index)."""
     session = session or db.session
-    query = select(User.id).where(func.lower(User.email) == normalise_email(email))
+    query = select(User.id).where(User.email == normalise_email(email))
     if user is not None and user.id is not None:
         query = query.where(User.id != user.id)
     return session.scalar(query.limit(1)) is not None
+
+
+def check_email_free(email: str, user: User | None = None, *, session: Any = None) -> None:
+    if email_taken(email, user, session=session):
+        raise RuleBroken(
+            _(
+                "A staff account with the e-mail address %(email)s already exists.",
+                email=normalise_email(email),
+            ),
+            "email",
+            status=409,
+        )
 
 
 @event.listens_for(Session, "before_flush")
@@ -38,12 +49,4 @@ def _unique_email(session: Session, flush_context: Any, instances: Any) -> None:
                 continue
             if obj not in session.new and not inspect(obj).attrs.email.history.has_changes():
                 continue
-            if email_taken(obj.email, obj, session=session):
-                raise RuleBroken(
-                    _(
-                        "A staff account with the e-mail address %(email)s already exists.",
-                        email=obj.email,
-                    ),
-                    "email",
-                    status=409,
-                )
+            check_email_free(obj.email, obj, session=session)
