@@ -53,7 +53,6 @@ from ..models import ProductTranslation
 from ..models import Role
 from ..models import User
 from ..models.base import utcnow
-from ..models.news import new_group
 from .access import ADMIN
 from .access import EDITOR
 from .access import STAFF
@@ -303,19 +302,14 @@ class PostView(AtriumModelView):
         return query.filter(Post.translation_group == group) if group else query
 
     def on_model_change(self, form, model, is_created):
-        if not model.translation_group:  # a new story: its own group
-            model.translation_group = new_group()
+        """The story's group and the publication time are the domain's (services.news)."""
         if is_created and current_user.is_authenticated:
             model.author = current_user._get_current_object()
-        if model.status == PostStatus.PUBLISHED and model.published_at is None:
-            model.published_at = utcnow()
 
     def _set_status(self, ids: list[str], status: PostStatus) -> int:
         count = 0
         for post in self.get_query().filter(Post.id.in_([int(i) for i in ids])):
             post.status = status.value
-            if status == PostStatus.PUBLISHED and post.published_at is None:
-                post.published_at = utcnow()
             count += 1
         db.session.commit()
         return count

@@ -23,4 +23,5 @@ class RuleBroken(Exception):
 # The rule modules register their session listeners when imported.
 from . import catalog  # noqa: E402, F401
 from . import inquiries  # noqa: E402, F401
+from . import news  # noqa: E402, F401
 from . import staff  # noqa: E402, F401

@@ -126,23 +126,15 @@ def _apply(p: Post, data: dict, creating: bool) -> None:
                 errors.append({"field": "translation_of", "message": _("There is no such post.")})
             else:
                 group = original.translation_group
-    if not errors and lang:
-        taken = select(Post.id).where(Post.locale == lang)
-        if p.id is not None:
-            taken = taken.where(Post.id != p.id)
-        if db.session.scalar(taken.where(Post.slug == data["slug"]).limit(1)):
-            errors.append({"field": "slug", "message": _("Already used by another record.")})
-        if group and db.session.scalar(taken.where(Post.translation_group == group).limit(1)):
-            errors.append(
-                {"field": "lang", "message": _("This post already has a translation in it.")}
-            )
     if errors:
         raise invalid(errors)
     if group:
         p.translation_group = group
+    # One slug and one translation per locale, and a publication time for a published post:
+    # the domain's rules (services.news), checked at the commit.
     published_at = data["published_at"]
     if data["status"] == PostStatus.PUBLISHED.value and published_at is None:
-        published_at = p.published_at or utcnow()
+        published_at = p.published_at
     values = {
         "slug": data["slug"],
         "locale": lang,
@@ -199,6 +191,7 @@ POSTS = Resource(
     input_schema=PostInput,
     to_input=_to_input,
     apply=_apply,
+    input_names={"locale": "lang"},
 )
 
 register(bp, POSTS)

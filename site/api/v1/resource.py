@@ -58,6 +58,8 @@ class Resource:
     create_public: bool = False
     create_limit: Callable[[], str] | None = None
     methods: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    #: A model attribute named otherwise in the input (a domain rule's field → the API's)
+    input_names: dict[str, str] = field(default_factory=dict)
     _stamp_columns: list[Any] | None = field(default=None, repr=False)
 
     @property

@@ -58,7 +58,7 @@ def invalid(errors: list[dict[str, str]]) -> ApiError:
     )
 
 
-def commit() -> None:
+def commit(resource: Resource) -> None:
     """Commit the write; a concurrent writer's change is a 412, a duplicate a 409, a broken
     domain rule a 422 naming its field (or a 409 when the record's state forbids it)."""
     try:
@@ -66,7 +66,8 @@ def commit() -> None:
     except RuleBroken as broken:
         db.session.rollback()
         if broken.field:
-            raise invalid([{"field": broken.field, "message": broken.message}]) from None
+            name = resource.input_names.get(broken.field, broken.field)
+            raise invalid([{"field": name, "message": broken.message}]) from None
         raise ApiError(broken.status, broken.message, title=_("Conflict")) from None
     except StaleDataError:
         db.session.rollback()
@@ -92,7 +93,7 @@ def create_item(resource: Resource) -> Response:
         row = resource.model()
         resource.apply(row, data, True)
         db.session.add(row)
-    commit()
+    commit(resource)
     response = item_response(resource, row.id, only=only, status=201)
     response.headers["Location"] = url_for(
         f"api_v1.get_{resource.singular}", ref=row.id, _external=True
@@ -130,7 +131,7 @@ def update_item(resource: Resource, ref: str, *, patch: bool) -> Response:
     schema = resource.update_schema or resource.input_schema
     data = merge_patch(resource.to_input(row), body) if patch else body
     resource.apply(row, load(schema, data), False)
-    commit()
+    commit(resource)
     return item_response(resource, row.id, only=only)
 
 
@@ -140,7 +141,7 @@ def delete_item(resource: Resource, ref: str) -> Response:
     row = find(resource, ref)
     _check_version(resource, row)
     db.session.delete(row)
-    commit()
+    commit(resource)
     return Response(status=204)
 
 
