@@ -7,6 +7,7 @@ SMTP server must not slow a visitor down or lose what they sent.
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from flask import current_app
 from flask import render_template
@@ -24,13 +25,31 @@ from .models import User
 
 log = logging.getLogger(__name__)
 
+#: A subject longer than this is cut (with an ellipsis): a visitor's name goes into it.
+SUBJECT_LIMIT = 150
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """`text` fit for a mail header: every run of whitespace (CR, LF, tab, Unicode line
+    separators…) becomes one space, other control characters go, and it is cut to `limit`.
+
+    Visitors choose what goes into a subject (their name): a CR/LF there would be a
+    header injection, which the mail library refuses on every retry, so staff would never
+    hear of the message."""
+    flat = "".join(c for c in " ".join(str(text).split()) if unicodedata.category(c) != "Cc")
+    if limit is not None and len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return flat
+
 
 def send(to: list[str], subject: str, template: str, **context) -> None:
     """Render `mail/<template>.txt` and `.html` and send them (the caller set the locale).
+    The subject is made one line (`one_line`): it may carry what a visitor typed.
 
     Without a mail server (ATRIUM_MAIL_SERVER, as on a developer's machine) the text is
     written to the log instead: a password-reset link can still be followed, and nothing
     fails over and over against an SMTP server that is not there."""
+    subject = one_line(subject, SUBJECT_LIMIT)
     body = render_template(f"mail/{template}.txt", **context)
     if not current_app.config.get("MAIL_SERVER"):
         log.warning(
@@ -67,9 +86,10 @@ def notify_staff_of_inquiry(inquiry_id: int) -> None:
     with force_locale(i18n.babel_name(locale)):
         send(
             recipients,
-            _("New message from %(name)s", name=inquiry.name),
+            _("New message from %(name)s", name=one_line(inquiry.name)),
             "inquiry",
             inquiry=inquiry,
+            name=one_line(inquiry.name),  # line breaks in it would fake the lines below it
             lang=locale,
             direction="rtl" if i18n.is_rtl(locale) else "ltr",
         )
