@@ -54,21 +54,36 @@ def check_delete(session: Session, category: Category) -> None:
     children = session.scalar(
         select(func.count()).select_from(Category).where(Category.parent_id == category.id)
     )
-    if products or children:
-        parts = []
-        if products:
-            parts.append(ngettext("%(num)d product", "%(num)d products", products))
-        if children:
-            parts.append(ngettext("%(num)d subcategory", "%(num)d subcategories", children))
-        raise RuleBroken(
-            _(
-                "The category “%(name)s” still has %(what)s, so it was not deleted. Move or "
-                "delete them first.",
-                name=category.name,
-                what=_(" and ").join(parts),
-            ),
-            status=409,
+    name = category.name
+    if products and children:
+        message = _(
+            "The category “%(name)s” still has %(products)s and %(subcategories)s, so it was "
+            "not deleted. Move or delete them first.",
+            name=name,
+            products=ngettext("%(num)d product", "%(num)d products", products),
+            subcategories=ngettext("%(num)d subcategory", "%(num)d subcategories", children),
         )
+    elif products:
+        message = ngettext(
+            "The category “%(name)s” still has %(num)d product, so it was not deleted. Move "
+            "or delete it first.",
+            "The category “%(name)s” still has %(num)d products, so it was not deleted. Move "
+            "or delete them first.",
+            products,
+            name=name,
+        )
+    elif children:
+        message = ngettext(
+            "The category “%(name)s” still has %(num)d subcategory, so it was not deleted. "
+            "Move or delete it first.",
+            "The category “%(name)s” still has %(num)d subcategories, so it was not deleted. "
+            "Move or delete them first.",
+            children,
+            name=name,
+        )
+    else:
+        return
+    raise RuleBroken(message, status=409)
 
 
 def check_product(product: Product) -> None:
