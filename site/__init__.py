@@ -15,6 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import api
     from . import audit  # noqa: F401  (its session listeners write the audit log)
     from . import auth
+    from . import bodysize
     from . import cli
     from . import content
     from . import errors
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=instance or None)
     configure(app, overrides=config)
     requestlog.init_app(app)
+    bodysize.init_app(app)
     security.init_app(app)
     extensions.init_app(app)
     jobs.init_app(app)
