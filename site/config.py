@@ -11,8 +11,11 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from flask import Config
 from flask import Flask
+from werkzeug.sansio.utils import host_is_trusted
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +32,20 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": None,  # None: secure in production (Flask's own default is False)
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": None,  # None: secure in production
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "RATELIMIT_HEADERS_ENABLED": True,
     "INQUIRY_RETENTION_DAYS": 180,
     "PROXY_FIX": None,  # proxies to trust, e.g. "x_for=1,x_proto=1,x_host=1" (security.py)
-    "PUBLIC_URL": "http://127.0.0.1:5000",  # base of links in mail (no request to take it from)
+    # The base of every link in mail, never the request's Host (which a client chooses).
+    # None: http://127.0.0.1:5000 (what run.py serves) in development; required in production.
+    "PUBLIC_URL": None,
+    "TRUSTED_HOSTS": None,  # Flask's: other Host headers get 400; required in production
+    "RETRY_AFTER_SECONDS": 30,  # sent with a 503 while the database is unreachable
     "MAIL_SERVER": None,  # none: mail is written to the log instead of sent (mail.py)
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Atrium <noreply@example.com>",
@@ -95,9 +104,37 @@ def _derive(app: Flask) -> None:
     else:
         config.setdefault("CACHE_TYPE", "SimpleCache")
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 300)
-    if production:
-        config.setdefault("SESSION_COOKIE_SECURE", True)
-        config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    # Flask defines SESSION_COOKIE_SECURE = False, so a setdefault here would never take.
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config.get(name) is None:
+            config[name] = production
+    _public_address(config, production)
+
+
+def _public_address(config: Config, production: bool) -> None:
+    """PUBLIC_URL (links in mail) and TRUSTED_HOSTS (the Host headers answered)."""
+    hosts = config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):  # ATRIUM_TRUSTED_HOSTS="example.com www.example.com"
+        hosts = config["TRUSTED_HOSTS"] = hosts.replace(",", " ").split()
+    if production and not hosts:
+        raise ConfigError(
+            "TRUSTED_HOSTS must be set when ATRIUM_ENV=production "
+            '(the host names the site answers to, e.g. ATRIUM_TRUSTED_HOSTS="www.example.com").'
+        )
+    url = config.get("PUBLIC_URL")
+    if not url:
+        if production:
+            raise ConfigError(
+                "PUBLIC_URL must be set when ATRIUM_ENV=production "
+                "(the address links in mail lead to, e.g. https://www.example.com)."
+            )
+        url = "http://127.0.0.1:5000"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"PUBLIC_URL {url!r} is not an http:// or https:// address.")
+    if hosts and not host_is_trusted(parts.netloc, hosts):
+        raise ConfigError(f"PUBLIC_URL {url!r} names a host that is not in TRUSTED_HOSTS.")
+    config["PUBLIC_URL"] = url.rstrip("/")
 
 
 def _driver_url(url: str) -> str:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
+from flask import current_app
 from flask import Response
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
@@ -83,8 +86,20 @@ def _title(code: int, fallback: str) -> str:
     return str(MESSAGES[code][0]) if code in MESSAGES else fallback
 
 
+def _without_host() -> None:
+    """A `Host` outside TRUSTED_HOSTS leaves the request without a URL adapter (Flask
+    refuses to bind to it): error pages build their links on PUBLIC_URL's instead."""
+    context = request_ctx._get_current_object()
+    if context.url_adapter is None:
+        base = urlsplit(current_app.config["PUBLIC_URL"])
+        context.url_adapter = current_app.url_map.bind(
+            base.netloc, script_name=request.script_root or "/", url_scheme=base.scheme
+        )
+
+
 def render_error_page(e: HTTPException) -> Response:
     code = e.code or 500
+    _without_host()
     title, message = MESSAGES.get(code, (e.name, ""))
     response = Response(
         render_template("errors/error.html", code=code, title=title, message=message),

@@ -54,3 +54,40 @@ def test_overrides_win_over_environment(clean_env, tmp_path):
     clean_env.setenv("ATRIUM_DEFAULT_LOCALE", "de")
     app = create_app({"INSTANCE_PATH": str(tmp_path), "DEFAULT_LOCALE": "es"})
     assert app.config["DEFAULT_LOCALE"] == "es"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"PUBLIC_URL": "https://www.example.com"}, "TRUSTED_HOSTS must be set"),
+        ({"TRUSTED_HOSTS": ["www.example.com"]}, "PUBLIC_URL must be set"),
+        (
+            {"PUBLIC_URL": "https://other.example", "TRUSTED_HOSTS": ["www.example.com"]},
+            "not in TRUSTED_HOSTS",
+        ),
+    ],
+)
+def test_production_needs_its_public_address(clean_env, tmp_path, settings, message):
+    clean_env.setenv("ATRIUM_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "from-env")
+    with pytest.raises(ConfigError, match=message):
+        create_app({"INSTANCE_PATH": str(tmp_path), **settings})
+
+
+def test_trusted_hosts_from_the_environment(clean_env, tmp_path):
+    clean_env.setenv("ATRIUM_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "from-env")
+    clean_env.setenv("ATRIUM_PUBLIC_URL", "https://www.example.com/")
+    clean_env.setenv("ATRIUM_TRUSTED_HOSTS", "www.example.com, example.com")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["TRUSTED_HOSTS"] == ["www.example.com", "example.com"]
+    assert app.config["PUBLIC_URL"] == "https://www.example.com"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_development_links_in_mail_default_to_the_local_server(clean_env, tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    assert app.config["TRUSTED_HOSTS"] is None
+    assert app.config["SESSION_COOKIE_SECURE"] is False

@@ -29,10 +29,13 @@ def ask_for_link(client, email):
     return client.post("/admin/reset", data={"email": email, "csrf_token": token})
 
 
-def link_in(message) -> str:
-    return re.search(
-        r"http://localhost(/admin/reset/\S+)", message.get_body(("plain",)).get_content()
-    ).group(1)
+#: Where links in mail lead in development (PUBLIC_URL unset), whatever the request's Host.
+PUBLIC = "http://127.0.0.1:5000"
+
+
+def link_in(message, base=PUBLIC) -> str:
+    text = message.get_body(("plain",)).get_content()
+    return re.search(re.escape(base) + r"(/admin/reset/\S+)", text).group(1)
 
 
 def choose(client, path, password=NEW, confirm=NEW):
@@ -94,5 +97,23 @@ def test_without_a_mail_server_the_link_is_written_to_the_log(make_app, caplog):
     jobs.wait(app)
     [record] = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
     assert record.name == "atrium.mail" and email in record.getMessage()
-    path = re.search(r"http://localhost(/admin/reset/\S+)", record.getMessage()).group(1)
+    path = re.search(re.escape(PUBLIC) + r"(/admin/reset/\S+)", record.getMessage()).group(1)
     assert choose(client, path).headers["Location"] == "/admin/login"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1:5000"])
+def test_reset_link_is_on_the_public_url_whatever_the_host_header(make_app, smtp, host):
+    """A reset asked for with a forged Host mails the victim a link on PUBLIC_URL, not on
+    the attacker's host (which would receive the genuine token when it is clicked)."""
+    app = make_app(PUBLIC_URL="https://www.example.com/atrium/", **smtp.config())
+    staff = Staff(app)
+    email = staff.email_of(staff.create("editor"))
+    client = app.test_client()
+    token = csrf_token(client.get("/admin/reset", headers={"Host": host}).text)
+    client.post("/admin/reset", data={"email": email, "csrf_token": token}, headers={"Host": host})
+    jobs.wait(app)
+    [message] = smtp.inbox.messages
+    text = message.get_body(("plain",)).get_content()
+    assert "evil.example" not in text and "127.0.0.1" not in text
+    path = link_in(message, base="https://www.example.com/atrium")
+    assert choose(client, path).headers["Location"] == "/admin/login"  # and it works

@@ -43,3 +43,61 @@ def test_forwarded_proto_is_trusted_only_when_configured(make_app):
     assert "Strict-Transport-Security" not in untrusted.headers
     trusted = make_app(PROXY_FIX="x_for=1,x_proto=1").test_client()
     assert "Strict-Transport-Security" in trusted.get("/healthz", headers=forwarded).headers
+
+
+PRODUCTION = {
+    "ENV_NAME": "production",
+    "PUBLIC_URL": "https://www.example.com",
+    "TRUSTED_HOSTS": ["www.example.com"],
+}
+
+
+def _cookies(response) -> dict:
+    """The cookies a browser receives, by name: each Set-Cookie header parsed on its own."""
+    from http.cookies import SimpleCookie
+
+    received = {}
+    for header in response.headers.getlist("Set-Cookie"):
+        jar = SimpleCookie()
+        jar.load(header)
+        received.update(jar)
+    return received
+
+
+def test_production_login_cookies_are_secure_httponly_and_samesite(make_app):
+    """Behind a proxy that terminates TLS (no PROXY_FIX), the app sees plain HTTP: the
+    cookies must still be Secure in production, or a browser sends them over HTTP too."""
+    from admin_helpers import PASSWORD
+    from admin_helpers import Staff
+    from support import csrf_token
+
+    app = make_app(**PRODUCTION)
+    email = Staff(app).email_of(Staff(app).create("editor"))
+    client = app.test_client()
+    base = "http://www.example.com"
+    token = csrf_token(client.get("/admin/login", base_url=base).text)
+    response = client.post(
+        "/admin/login",
+        base_url=base,
+        data={"email": email, "password": PASSWORD, "remember": "y", "csrf_token": token},
+    )
+    assert response.status_code == 302
+    cookies = _cookies(response)
+    for name in ("session", "remember_token"):
+        assert cookies[name]["secure"] is True, name
+        assert cookies[name]["httponly"] is True, name
+        assert cookies[name]["samesite"] == "Lax", name
+
+
+@pytest.mark.parametrize("path", ["/en/", "/", "/sitemap.xml", "/admin/login", "/api/v1/"])
+def test_production_answers_a_forged_host_with_400(make_app, path):
+    """No canonical, hreflang, sitemap or Location link can be built on a forged Host, so
+    none can reach a shared cache."""
+    client = make_app(**PRODUCTION).test_client()
+    forged = client.get(path, headers={"Host": "evil.example"})
+    assert forged.status_code == 400
+    assert "evil.example" not in forged.text
+    assert "Content-Security-Policy" in forged.headers
+    genuine = client.get(path, headers={"Host": "www.example.com"})
+    assert genuine.status_code in (200, 302)
+    assert "evil.example" not in genuine.headers.get("Location", "")

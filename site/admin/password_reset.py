@@ -32,6 +32,7 @@ from .. import jobs
 from .. import mail
 from ..extensions import db
 from ..extensions import limiter
+from ..links import public_url
 from ..models import User
 from .auth import bp
 
@@ -109,7 +110,8 @@ def request_reset():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(User.email == email, User.active))
         if user is not None:
-            link = url_for("admin_auth.reset_password", token=make_token(user), _external=True)
+            # From PUBLIC_URL, never the request's Host (see links.py).
+            link = public_url("admin_auth.reset_password", token=make_token(user))
             jobs.enqueue(send_reset_mail, user.id, link)
         flash(
             _("If an account uses that address, a link to choose a new password is on its way."),
