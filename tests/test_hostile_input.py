@@ -120,3 +120,104 @@ def test_a_chunked_body_under_the_limit_is_read_whole(make_app, tmp_path):
     assert (status, mimetype) == (201, "application/json")
     with app.app_context():
         assert _db.session.scalar(select(Inquiry.message)) == "x" * 4000
+
+
+def _laughs(levels: int) -> str:
+    """A 'billion laughs' header: each level repeats the one before nine times, by alias."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 9) + "]")
+    return "---\ntitle: Laughs\n" + "\n".join(lines) + "\n---\n# Laughs\n\nHa.\n"
+
+
+ALIASED = {
+    "en/laughs.md": _laughs(5),  # 9**5 strings once loaded, from 400 bytes
+    "de/about.md": "---\ntitle: &t Über uns\ndescription: *t\n---\n# Über uns\n\nWir.\n",
+    "en/long.md": "---\ndescription: " + "x" * 20_000 + "\n---\n# Long\n",
+}
+
+
+@pytest.fixture
+def aliased(make_app, tmp_path):
+    from pagetree import SITE
+
+    return make_app(PAGES_ROOT=str(write_tree(tmp_path, {**SITE, **ALIASED})))
+
+
+def test_pages_check_names_a_header_with_aliases_or_too_long(aliased):
+    result = aliased.test_cli_runner().invoke(args=["pages", "check"])
+    assert result.exit_code == 1
+    out = result.output
+    assert "pages/en/laughs.md:3: the YAML header uses an anchor or alias" in out
+    assert "pages/de/about.md:2: the YAML header uses an anchor or alias" in out
+    assert "pages/en/long.md:2: the YAML header is longer than 16384 characters" in out
+    assert "Traceback" not in out
+
+
+def test_a_page_with_aliases_in_its_header_is_served_as_broken(aliased):
+    client = aliased.test_client()
+    assert client.get("/en/laughs").status_code == 404  # no other locale has it
+    about = client.get("/de/about")  # the source page instead, with its notice
+    assert about.status_code == 200
+    assert "We are a team." in about.text and "Über uns" not in about.text
+    listing = client.get("/api/v1/pages?lang=en")
+    assert listing.status_code == 200
+    assert len(listing.data) < 50_000
+    assert "laughs" not in {page["path"] for page in listing.json["data"]}
+    assert client.get("/api/v1/pages/laughs").status_code == 404
+
+
+@pytest.fixture
+def undecodable(make_app, tmp_path):
+    """The translator project, plus a German page and an English source page that are not
+    UTF-8 (Latin-1 bytes)."""
+    from translate_fixtures import make_project
+
+    project = make_project(tmp_path)
+    pages = tmp_path / "pages"
+    (pages / "en" / "about.md").write_text("---\ntitle: About\n---\n# About\n\nWe are a team.\n")
+    (pages / "de" / "about.md").write_bytes("# Über uns\n\nWir sind ein Team.\n".encode("latin-1"))
+    (pages / "en" / "legacy.md").write_bytes("# Café\n".encode("latin-1"))
+    return make_app(**project)
+
+
+def _unreadable(entry: dict) -> list[tuple[str, str]]:
+    """(path, file) of a locale's unreadable pages, the file as pages/<tag>/<name>.md."""
+    return [(i["path"], "/".join(i["file"].split("/")[-3:])) for i in entry["pages"]["unreadable"]]
+
+
+def test_translate_status_reports_a_page_it_cannot_read_and_the_rest(undecodable):
+    runner = undecodable.test_cli_runner()
+    result = runner.invoke(args=["translate", "status", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    english, german = json.loads(result.output)["locales"]
+    assert _unreadable(english) == [("legacy", "pages/en/legacy.md")]
+    assert _unreadable(german) == [
+        ("about", "pages/de/about.md"),
+        ("legacy", "pages/en/legacy.md"),  # its source: no translation can follow it
+    ]
+    assert german["pages"]["missing"] == ["docs/api", "index"] and german["pages"]["total"] == 4
+    table = runner.invoke(args=["translate", "status"])
+    assert table.exit_code == 0, table.output
+    assert "unreadable page about: " in table.output
+    assert "pages/de/about.md is not valid UTF-8 text, so its status is unknown." in table.output
+    assert table.output.count("\nde ") == 1  # the other rows are still there
+    marked = runner.invoke(args=["translate", "mark", "de", "about"])
+    assert marked.exit_code == 1
+    assert "pages/de/about.md is not valid UTF-8 (byte 2)." in marked.output
+    assert "Traceback" not in marked.output
+
+
+def test_the_dashboard_and_the_site_cope_with_a_page_they_cannot_read(undecodable):
+    from admin_helpers import Staff
+
+    client = Staff(undecodable).login(role="translator")
+    dashboard = client.get("/admin/translations/")
+    assert dashboard.status_code == 200
+    assert "2 unreadable pages" in dashboard.text
+    assert "pages/de/about.md is not valid UTF-8 text, so its status is unknown." in dashboard.text
+    site = undecodable.test_client()
+    about = site.get("/de/about")  # the source page instead, with its notice
+    assert about.status_code == 200 and "We are a team." in about.text
+    assert site.get("/en/legacy").status_code == 404
+    assert site.get("/api/v1/pages?lang=de").status_code == 200

@@ -59,6 +59,7 @@ def test_status_of_the_source_locale_is_complete_without_a_catalog(runner):
         "translated": 2,
         "missing": [],
         "stale": [],
+        "unreadable": [],
         "percent": 100.0,
     }
 

@@ -35,6 +35,7 @@ def test_a_page_is_stale_after_its_source_changes_until_marked(runner, project):
         "translated": 0,
         "missing": ["index"],
         "stale": ["docs/api"],  # never marked: no one said which source it follows
+        "unreadable": [],
         "percent": 0.0,
     }
 
@@ -56,6 +57,7 @@ def test_a_page_is_stale_after_its_source_changes_until_marked(runner, project):
         "translated": 1,
         "missing": ["index"],
         "stale": [],
+        "unreadable": [],
         "percent": 50.0,
     }
     assert german.read_text().count("translation_of:") == 1

@@ -2,6 +2,14 @@
 
 Only a header fenced by `---` lines is metadata (Flask-FlatPages' own parser would take a
 first line like `Note: read this` as metadata); the title falls back to the first heading.
+
+A header is a few keys, so one that could grow on loading is refused: YAML anchors and
+aliases (`&name`, `*name`, the `<<` merge key) and headers over `MAX_HEADER_CHARS`. (An
+alias repeats a value without repeating its text: 330 bytes of nested aliases load as
+millions of strings.) Such a page is broken, as with any malformed header: `flask pages
+check` names the file and line, the error is logged, and the site serves the page as if
+that file were missing (the source locale's page with its notice, else 404). It is not
+served without its header: that would drop `draft: true` and publish a draft.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ HEADER_KEYS = frozenset(
 )
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: The longest header (between the fences) read as YAML, in characters.
+MAX_HEADER_CHARS = 16 * 1024
 _FENCE_LINE = re.compile(r"^\s*(```|~~~).*$", re.M)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -54,18 +64,36 @@ def split_header(text: str) -> tuple[dict[str, Any], str, int]:
     number = next((n for n, line in enumerate(lines) if n and line.rstrip() in ("---", "...")), 0)
     if not number:
         raise PageError("the YAML header opened by --- is never closed", line=1)
-    try:
-        meta = yaml.load("".join(lines[1:number]), Loader=_Loader)  # noqa: S506 (safe loader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(e, "problem", None) or "invalid YAML"
-        raise PageError(f"malformed YAML header: {reason}", line=line) from None
+    meta = load_header("".join(lines[1:number]))
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise PageError("the YAML header must be a mapping of keys to values", line=2)
     return meta, "".join(lines[number + 1 :]), number + 1
+
+
+def load_header(text: str) -> Any:
+    """The YAML between a page's fences (its first line is the file's line 2), refusing
+    what could grow on loading (see the module docstring); PageError says why."""
+    if len(text) > MAX_HEADER_CHARS:
+        raise PageError(
+            f"the YAML header is longer than {MAX_HEADER_CHARS} characters; "
+            "move long text into the page body",
+            line=2,
+        )
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if getattr(event, "anchor", None) is not None:  # an anchor, or an alias to one
+                raise PageError(
+                    "the YAML header uses an anchor or alias (&name, *name); write each value out",
+                    line=event.start_mark.line + 2,
+                )
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (safe loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(e, "problem", None) or "invalid YAML"
+        raise PageError(f"malformed YAML header: {reason}", line=line) from None
 
 
 def _first_heading(body: str) -> str | None:

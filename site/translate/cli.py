@@ -206,6 +206,11 @@ def _table(report: dict, detailed: bool) -> None:
         )
         if entry["error"]:
             click.echo(f"  error: {entry['error']}")
+        for item in p["unreadable"]:
+            click.echo(
+                f"  unreadable page {item['path']}: {item['file']} is not valid UTF-8 text, "
+                "so its status is unknown."
+            )
         if detailed:
             for label, items in (
                 ("untranslated", s["untranslated_ids"]),

@@ -5,7 +5,8 @@ A translated page records the source it was made from in its header:
 body, line endings normalised). When the source changes, the hash no longer matches and
 the translation is stale until a translator updates it and runs
 `flask translate mark LANG PATH`. A translation without the key counts as stale too: no
-one has said which source it follows.
+one has said which source it follows. A page file that is not UTF-8 text is unreadable:
+it is listed as such (its status cannot be known), and the other pages are still counted.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-import yaml
 from flask import current_app
 
 from .. import i18n
+from ..content.parsing import PageError as HeaderError
+from ..content.parsing import load_header
 from .catalogs import display
 
 KEY = "translation_of"
@@ -53,13 +55,14 @@ def source_hash(path: str) -> str:
 
 
 def recorded(file: Path) -> str | None:
-    """The `translation_of` value in a page's header, or None."""
+    """The `translation_of` value in a page's header, or None (UnicodeDecodeError when the
+    file is not UTF-8)."""
     header, _ = _split(file.read_text(encoding="utf-8"))
     if header is None:
         return None
     try:
-        meta = yaml.safe_load("\n".join(header)) or {}
-    except yaml.YAMLError:
+        meta = load_header("\n".join(header)) or {}
+    except HeaderError:  # malformed, or refused (an alias): no recorded source
         return None
     value = meta.get(KEY) if isinstance(meta, dict) else None
     return str(value) if value else None
@@ -71,19 +74,34 @@ class PageStatus:
     translated: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    #: (path, file) of pages whose file (the translation's or the source's) is not UTF-8
+    #: text: their status is unknown.
+    unreadable: list[tuple[str, Path]] = field(default_factory=list)
+
+
+def readable(file: Path) -> bool:
+    try:
+        file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def status(tag: str) -> PageStatus:
-    """Pages of `tag` against the source: up to date, missing, stale."""
+    """Pages of `tag` against the source: up to date, missing, stale, unreadable."""
     paths = source_paths()
     result = PageStatus(total=len(paths))
-    if tag == i18n.default():
-        result.translated = paths
-        return result
+    source = folder(i18n.default())
     for path in paths:
         file = folder(tag) / f"{path}.md"
-        if not file.is_file():
+        if not readable(source / f"{path}.md"):  # no translation can follow it
+            result.unreadable.append((path, source / f"{path}.md"))
+        elif tag == i18n.default():
+            result.translated.append(path)
+        elif not file.is_file():
             result.missing.append(path)
+        elif not readable(file):
+            result.unreadable.append((path, file))
         elif recorded(file) != source_hash(path):
             result.stale.append(path)
         else:
@@ -108,7 +126,10 @@ def mark(tag: str, path: str) -> tuple[Path, bool]:
     if not file.is_file():
         raise PageError(f"There is no translation {display(file)}; translate the page first.")
     value = source_hash(path)
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise PageError(f"{display(file)} is not valid UTF-8 (byte {e.start}).") from None
     updated = with_key(text, value)
     if updated != text:
         file.write_text(updated, encoding="utf-8")

@@ -10,13 +10,16 @@ admin's translation dashboard shows:
         "strings": {"total": N, "translated": N, "fuzzy": N, "untranslated": N,
                     "percent": 97.5, "fuzzy_ids": [...], "untranslated_ids": [...]},
         "pages": {"total": N, "translated": N, "missing": ["docs/api"], "stale": [...],
+                  "unreadable": [{"path": "docs/faq", "file": "pages/de/docs/faq.md"}],
                   "percent": 81.8}}]}
 
 Strings are counted against messages.pot (a message the catalog lacks is untranslated),
 a plural message once, whatever its number of forms. A message is translated when every
 form is and it is not fuzzy (fuzzy messages are left out of the compiled catalog).
 `catalog` is the Babel name of the locale's catalog (None without one); `error` says why
-a catalog could not be read (its messages then count as untranslated).
+a catalog could not be read (its messages then count as untranslated). `unreadable` lists
+the pages whose file (the translation, or its source) is not UTF-8 text: neither
+translated, missing nor stale, since what they say cannot be read; the rest are counted.
 Percentages are rounded to one decimal, rounded down, so 99.96 % never shows as 100.
 """
 
@@ -83,6 +86,10 @@ def _locale(tag: str, template: list[tuple[Any, str]]) -> dict[str, Any]:
             "translated": len(page_status.translated),
             "missing": page_status.missing,
             "stale": page_status.stale,
+            "unreadable": [
+                {"path": path, "file": catalogs.display(file)}
+                for path, file in page_status.unreadable
+            ],
             "percent": _percent(len(page_status.translated), page_status.total),
         },
     }
