@@ -6,6 +6,7 @@ from flask import Flask
 from flask_login import current_user
 
 from . import audit
+from . import errors
 from .extensions import db
 from .extensions import login
 from .models import User
@@ -13,7 +14,17 @@ from .models import User
 
 @login.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The logged-in staff member. With the database down: nobody, so a page that needs no
+    database (a Markdown page, the 503 page itself) still renders; admin views see
+    `errors.database_was_unavailable()` and answer 503 instead of sending to the login."""
+    if errors.database_was_unavailable():
+        return None
+    try:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    except errors.UNAVAILABLE as e:
+        db.session.rollback()
+        errors.database_unavailable(e)  # logged once; the view decides what to answer
+        return None
     return user if user is not None and user.active else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from . import audit
 from . import datacopy
+from . import errors
 from . import jobs
 from . import seed
 from .admin.privacy import inquiries
@@ -131,6 +133,30 @@ def worker_command(burst: bool) -> None:
     jobs.work(url, burst=burst)
 
 
+def _database_errors_in_one_sentence(command: click.Command) -> None:
+    """Every command (and subcommand) says one sentence when the database is unreachable,
+    not a traceback. The command objects are shared by every app: wrapped once."""
+    for sub in getattr(command, "commands", {}).values():
+        _database_errors_in_one_sentence(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "database_errors_explained", False):
+        return
+
+    @functools.wraps(callback)
+    def explained(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except errors.UNAVAILABLE as e:
+            reason = str(getattr(e, "orig", None) or e).strip().splitlines()
+            raise click.ClickException(
+                f"The database is unreachable ({reason[0] if reason else type(e).__name__}); "
+                "check DATABASE_URL and that the database server is running."
+            ) from None
+
+    explained.database_errors_explained = True
+    command.callback = explained
+
+
 def init_app(app: Flask) -> None:
     datacopy.init_app(app)
     app.cli.add_command(users)
@@ -140,3 +166,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(pages_group)
     app.cli.add_command(translate_cli.translate)
     app.cli.add_command(worker_command)
+    _database_errors_in_one_sentence(app.cli)

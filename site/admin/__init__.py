@@ -10,10 +10,12 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from .. import errors
 from ..models import CategoryTranslation
 from ..models import ProductTranslation
 from . import auth
 from . import catalogs
+from . import error_pages
 from . import password_reset  # noqa: F401  (its routes join the admin_auth blueprint)
 from .home import DashboardView
 from .home import EraseView
@@ -78,3 +80,4 @@ def init_app(app: Flask) -> None:
     admin.add_view(ProfileView(name=_l("My profile"), endpoint="profile", url="profile"))
     app.register_blueprint(auth.bp)
     app.extensions["atrium.admin"] = admin
+    errors.add_page_renderer(app, "/admin", error_pages.render)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort
 from flask import redirect
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
+from .. import errors
 from ..models import Role
 
 ADMIN = Role.ADMIN.value
@@ -59,8 +60,21 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+class RoleRequired(Forbidden):
+    """A 403 that knows which roles would be let in: the admin's error page names them."""
+
+    def __init__(self, roles: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.roles = frozenset(roles or ())
+
+
 def to_login():
-    """Anonymous visitors go to the login page and come back where they were."""
+    """Anonymous visitors go to the login page and come back where they were.
+
+    Unless the database is down: then the loader could not tell who is logged in, and a
+    login form would only fail again."""
+    if errors.database_was_unavailable():
+        raise errors.DatabaseUnavailable()
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("admin_auth.login", next=safe_next(target)))
 
@@ -109,16 +123,26 @@ class AccessMixin:
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return to_login()
-        abort(403)
+        raise RoleRequired(self.read_roles)
+
+    def roles_for(self, permission: str) -> frozenset[str]:
+        """The roles a `can_*` permission is open to (none when the view forbids it)."""
+        if permission == "can_write_any":
+            return frozenset(self.write_roles)
+        if not getattr(self, "allow_" + permission.removeprefix("can_"), True):
+            return frozenset()
+        if permission == "can_export" and self.export_roles is not None:
+            return frozenset(self.export_roles)
+        return frozenset(self.write_roles)
 
     def _handle_view(self, name, **kwargs):
         if not current_user.is_authenticated:
             return to_login()
         if not self.is_accessible():
-            abort(403)
+            raise RoleRequired(self.read_roles)
         permission = WRITE_ENDPOINTS.get(name)
         if permission and not getattr(self, permission, False):
-            abort(403)
+            raise RoleRequired(self.roles_for(permission))
         return None
 
     def is_action_allowed(self, name: str) -> bool:

@@ -48,6 +48,7 @@ from werkzeug.utils import secure_filename
 from wtforms import HiddenField
 from wtforms import ValidationError
 
+from .. import errors
 from ..extensions import db
 from ..models import AuditEntry
 from ..models.base import MissingVersion
@@ -383,6 +384,8 @@ class AtriumModelView(AccessMixin, ModelView):
         if isinstance(exc, ValidationError):
             flash(str(exc), "error")
             return True
+        if isinstance(exc, errors.UNAVAILABLE):  # the app's 503 page; nothing was saved
+            raise exc
         log.exception("admin %s failed", self.endpoint)
         flash(_("The change could not be saved. It has been logged; please try again."), "error")
         return True
