@@ -6,6 +6,7 @@ that is a deploy step (`flask --app run db upgrade`), never done by each worker.
 
 import argparse
 import os
+import socket
 import sys
 
 from atrium import create_app
@@ -15,6 +16,15 @@ try:
     app = create_app()
 except ConfigError as e:
     sys.exit(f"atrium: {e}")
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def main() -> None:
@@ -27,11 +37,19 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
     parser.add_argument("--debug", action="store_true", help="Reload on changes; debugger.")
     args = parser.parse_args()
+    if not port_is_free(args.host, args.port):  # before the first admin's password is made
+        sys.exit(
+            f"atrium: port {args.port} on {args.host} is already in use; "
+            "choose another with --port (or PORT)."
+        )
     try:
         password = prepare(app)
     except DatabaseUnavailable as e:
         sys.exit(f"atrium: {e}")
     url = f"http://{args.host}:{args.port}"
+    if app.config.get("PUBLIC_URL_DERIVED"):  # links in mail lead to this server
+        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        app.config["PUBLIC_URL"] = f"http://{shown}:{args.port}"
     print(f"\n  Atrium is running at {url}/")
     print(f"  Back-office: {url}/admin   API: {url}/api/v1/")
     if password:

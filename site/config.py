@@ -129,6 +129,7 @@ def _public_address(config: Config, production: bool) -> None:
                 "(the address links in mail lead to, e.g. https://www.example.com)."
             )
         url = "http://127.0.0.1:5000"
+        config["PUBLIC_URL_DERIVED"] = True  # `python run.py --port P` puts its own address
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"PUBLIC_URL {url!r} is not an http:// or https:// address.")

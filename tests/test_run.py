@@ -110,3 +110,70 @@ def test_run_py_serves_a_fresh_clone(tmp_path):
     # No mail server here: the demo content notifies no one, and nothing fails loudly.
     assert "Traceback" not in output and "atrium.jobs" not in output
     assert "not sent to" not in output  # the demo inquiry is no visitor's: no mail for it
+
+
+def _clean_env(tmp_path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ATRIUM_") and k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+    }
+    env["ATRIUM_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return env
+
+
+def test_a_busy_port_is_said_before_the_first_password_is_made(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "run.py", "--port", str(port)],
+            cwd=ROOT,
+            env=_clean_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "First login" not in result.stdout and "Traceback" not in result.stderr
+    assert not (tmp_path / "instance" / "atrium.db").exists()  # the next start makes the admin
+
+
+def test_links_in_mail_follow_the_port_run_py_serves_on(tmp_path):
+    """No mail server: the reset mail goes to the log, and its link leads to this server."""
+    from http.cookiejar import CookieJar
+    from urllib.parse import urlencode
+
+    from support import csrf_token
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "run.py", "--port", str(port)],
+        cwd=ROOT,
+        env=_clean_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        while "First login" not in server.stdout.readline():
+            pass
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        url = f"http://127.0.0.1:{port}/admin/reset"
+        for _ in range(50):
+            try:
+                page = opener.open(url).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        form = {"email": "admin@example.com", "csrf_token": csrf_token(page)}
+        opener.open(url, data=urlencode(form).encode()).read()
+        time.sleep(1)  # the mail is written by a job thread
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        output = server.stdout.read()
+        server.stdout.close()
+    assert f"http://127.0.0.1:{port}/admin/reset/" in output
