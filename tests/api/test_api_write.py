@@ -391,6 +391,24 @@ def test_odd_bodies_get_clear_4xx(client, writer):
     assert nested.json["errors"][0]["field"] == "translations.de"
 
 
+HUGE = "9" * 4301  # past Python's int-from-string limit (sys.get_int_max_str_digits)
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/inquiries", f'{{"name":"a","email":"a@b.co","message":{HUGE}}}'),
+        ("/api/v1/products", f'{{"sku":"V-1","slug":"v","name":"V","price":"1","stock":{HUGE}}}'),
+    ],
+)
+def test_an_integer_with_too_many_digits_is_malformed_json(client, writer, url, body):
+    response = client.post(url, data=body, headers={**writer, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.json["title"] == "Malformed JSON"
+    assert response.json["detail"] == "The body holds a number with too many digits."
+
+
 def test_empty_if_match_tags_are_stale_not_errors(client, writer):
     response = client.delete(
         "/api/v1/products/blue-mug", headers={**writer, "If-Match": 'W/"", W/"", ""'}

@@ -58,6 +58,10 @@ def json_body(*, merge_patch: bool = False) -> dict[str, Any]:
             ),
             title=_("Malformed JSON"),
         ) from None
+    except ValueError:  # an integer of more than 4300 digits (sys.get_int_max_str_digits)
+        raise ApiError(
+            400, _("The body holds a number with too many digits."), title=_("Malformed JSON")
+        ) from None
     if not isinstance(data, dict):
         raise ApiError(400, _("The body must be a JSON object."), title=_("Malformed JSON"))
     if _has_nul(data):  # PostgreSQL text cannot hold one
