@@ -298,3 +298,43 @@ def test_if_match_star_is_not_a_version(app, client, db):
     )
     assert response.status_code == 428
     assert "If-Match: * does not say which version you read" in response.json["detail"]
+
+
+def test_an_id_is_never_given_twice(app, client, db):
+    """A deleted record's id, history and ETag never pass to the next record."""
+    writer = apihelp.bearer(apihelp.token(db, "products:write"))
+    body = {"sku": "REUSE-A", "slug": "reuse-a", "name": "A", "price": "7.00"}
+    created = client.post("/api/v1/products", json=body, headers=writer)
+    old_etag, old_id = created.headers["ETag"], created.json["id"]
+    client.delete(f"/api/v1/products/{old_id}", headers={**writer, "If-Match": old_etag})
+    body = {"sku": "REUSE-B", "slug": "reuse-b", "name": "B", "price": "7.00"}
+    again = client.post("/api/v1/products", json=body, headers=writer)
+    assert again.json["id"] != old_id
+    stale = client.patch(
+        f"/api/v1/products/{old_id}",
+        json={"price": "0.01"},
+        headers={**writer, "If-Match": old_etag},
+    )
+    assert stale.status_code == 404
+
+
+def test_migration_starts_ids_past_every_id_the_audit_log_names(make_app, tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="7c1e5a9d2f40")
+        connection = _db.session.connection()
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit_entries (at, actor, source, action, model, pk, changes)"
+                " VALUES ('2026-01-01 00:00:00', 'x', 'admin', 'delete', 'Product', '9', '{}')"
+            )
+        )
+        _db.session.commit()
+        upgrade(directory=directory)
+        product = factories.product(slug="after", sku="AFTER")
+        _db.session.commit()
+        assert product.id == 10
+        _db.session.remove()
+        _db.engine.dispose()
