@@ -32,9 +32,9 @@ def check_post(session: Session, post: Post) -> None:
     if post.status == PostStatus.PUBLISHED and post.published_at is None:
         post.published_at = utcnow()
     if _taken(session, post, slug=post.slug):
-        raise RuleBroken(_("Already used by another record."), "slug", status=409)
+        raise RuleBroken(_("Already used by another record."), "slug")
     if _taken(session, post, translation_group=post.translation_group):
-        raise RuleBroken(_("This post already has a translation in it."), "locale", status=409)
+        raise RuleBroken(_("This post already has a translation in it."), "locale")
 
 
 @event.listens_for(Session, "before_flush")

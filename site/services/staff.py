@@ -37,7 +37,6 @@ def check_email_free(email: str, user: User | None = None, *, session: Any = Non
                 email=normalise_email(email),
             ),
             "email",
-            status=409,
         )
 
 

@@ -27,6 +27,8 @@ from marshmallow.utils import missing
 from ... import markdown
 from ...models import InquiryStatus
 from ...models import PostStatus
+from ...services.catalog import MAX_PRICE
+from ...services.catalog import MAX_STOCK
 from .http import Deprecation
 
 PREFIX = "/api/v1"
@@ -240,12 +242,14 @@ class ProductInput(Schema):
     )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=20_000))
-    price = Money(required=True, validate=validate.Range(min=0, max=Decimal("9999999999.99")))
+    price = Money(required=True, validate=validate.Range(min=0, max=MAX_PRICE))
     currency = fields.String(
         load_default="EUR",
         validate=validate.Regexp(r"^[A-Z]{3}$", error=_l("Three capital letters (ISO 4217).")),
     )
-    stock = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=10**9))
+    stock = fields.Integer(
+        load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_STOCK)
+    )
     published = fields.Boolean(load_default=False)
     category_id = fields.Integer(allow_none=True, load_default=None, strict=True, validate=ID)
     translations = fields.Dict(

@@ -65,10 +65,13 @@ def commit(resource: Resource) -> None:
         db.session.commit()
     except RuleBroken as broken:
         db.session.rollback()
+        errors = None
         if broken.field:
             name = resource.input_names.get(broken.field, broken.field)
-            raise invalid([{"field": name, "message": broken.message}]) from None
-        raise ApiError(broken.status, broken.message, title=_("Conflict")) from None
+            errors = [{"field": name, "message": broken.message}]
+            if broken.status == 422:
+                raise invalid(errors) from None
+        raise ApiError(broken.status, broken.message, title=_("Conflict"), errors=errors) from None
     except StaleDataError:
         db.session.rollback()
         raise ApiError(412, _("The record changed since you read it: read it again.")) from None
