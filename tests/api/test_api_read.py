@@ -141,6 +141,62 @@ def test_a_bad_cursor_is_a_400_naming_it(client, seeded, query, message):
     assert message in response.json["detail"]
 
 
+def _forged(sort: str, *after) -> str:
+    text = json.dumps({"sort": sort, "after": list(after)})
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+BIG = 99999999999999999999999
+
+
+@pytest.mark.parametrize(
+    ("sort", "after"),
+    [
+        ("id", [BIG, BIG]),  # past 64 bits: OverflowError in the driver
+        ("id", [2**31, 2**31]),  # past PostgreSQL's int4
+        ("id", [1, -(2**31) - 1]),
+        ("id", [True, 1]),
+        ("id", [1, False]),
+        ("id", [1, 1.5]),
+        ("stock", [2**31, 1]),
+        ("updated_at", ["0001-01-01T00:00:00+05:00", 1]),  # before year 1 in UTC
+        ("updated_at", ["9999-12-31T23:00:00-05:00", 1]),  # after 9999 in UTC
+        ("updated_at", ["2026-01-01T00:00:00", 1]),  # naive
+        ("updated_at", [1, 1]),
+        ("name", ["a\u0000b", 1]),  # PostgreSQL text cannot hold a NUL
+        ("name", ["\ud800", 1]),  # an unpaired surrogate is no UTF-8
+        ("name", [True, 1]),
+        ("price", ["1e999999", 1]),  # finite, but past numeric(12, 2)
+        ("price", ["10000000000.00", 1]),
+        ("price", ["1e-999999", 1]),
+        ("price", ["NaN", 1]),
+        ("price", [12.5, 1]),
+        ("price", [None, 1]),  # not nullable
+    ],
+)
+def test_a_forged_cursor_value_is_the_bad_cursor_400(client, seeded, sort, after):
+    response = client.get(f"/api/v1/products?sort={sort}&cursor={_forged(sort, *after)}")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"][0]["parameter"] == "cursor"
+    assert "not a cursor of this list" in response.json["detail"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "after"),
+    [
+        ("id", [2**31 - 1, 2**31 - 1]),
+        ("updated_at", ["9999-12-31T18:00:00-05:00", 1]),
+        ("updated_at", ["0001-01-01T05:00:00+05:00", 1]),
+        ("price", ["9999999999.99", 1]),
+        ("price", ["-1e3", 1]),
+    ],
+)
+def test_a_cursor_at_the_edge_of_its_columns_range_is_a_page(client, seeded, sort, after):
+    response = client.get(f"/api/v1/products?sort={sort}&cursor={_forged(sort, *after)}")
+    assert response.status_code == 200
+
+
 def test_item_by_id_and_by_slug_alias_with_self_link(client, seeded):
     by_slug = client.get("/api/v1/products/blue-mug")
     assert by_slug.status_code == 200

@@ -16,7 +16,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from decimal import InvalidOperation
 from typing import Any
 
 from sqlalchemy import and_
@@ -24,6 +23,8 @@ from sqlalchemy import false
 from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import tuple_
+
+from ... import keyset
 
 #: A cursor longer than this was not made by us.
 MAX_LENGTH = 1000
@@ -38,7 +39,7 @@ class Key:
 
     @property
     def nullable(self) -> bool:
-        return bool(getattr(self.column.expression, "nullable", False))
+        return keyset.nullable(self.column)
 
     def order(self) -> Any:
         if not self.nullable:
@@ -69,9 +70,9 @@ def decode(token: str, signature: str, keys: list[Key]) -> list[Any]:
         raise ValueError("cursor") from None
     if sort != signature:
         raise ValueError("sort")
-    try:
-        return [_typed(key, value) for key, value in zip(keys, values, strict=True)]
-    except (ValueError, TypeError, InvalidOperation):
+    try:  # each value one its column can hold: a forged one never reaches SQL
+        return [keyset.value_for(k.column, v) for k, v in zip(keys, values, strict=True)]
+    except ValueError:
         raise ValueError("cursor") from None
 
 
@@ -105,27 +106,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
-
-
-def _typed(key: Key, value: Any) -> Any:
-    """A JSON value back in the column's Python type; ValueError when it cannot be."""
-    if value is None:
-        if not key.nullable:
-            raise ValueError
-        return None
-    kind = key.column.type.python_type
-    if kind is datetime:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-        if moment is None or moment.tzinfo is None:
-            raise ValueError
-        return moment
-    if kind is Decimal:
-        number = Decimal(value) if isinstance(value, str) else None
-        if number is None or not number.is_finite():
-            raise ValueError
-        return number
-    if kind is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if kind is str and isinstance(value, str):
-        return value
-    raise ValueError
