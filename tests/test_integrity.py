@@ -338,3 +338,24 @@ def test_migration_starts_ids_past_every_id_the_audit_log_names(make_app, tmp_pa
         assert product.id == 10
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.mark.parametrize("slug", ["has spaces/and?", "Garden", "12"])
+def test_a_slug_is_checked_on_every_face(app, staff, client, slug):
+    client_ = staff.login(role="editor")
+    response = staff.submit(
+        client_,
+        "/admin/product/new/",
+        {"sku": "S-1", "slug": slug, "name": "Mug", "price": "1.00", "currency": "EUR"},
+    )
+    message = "Use lower-case letters, digits and hyphens, e.g. blue-mug (not only digits)."
+    assert response.status_code == 200 and message in response.text
+    assert f'value="{slug}"' in response.text  # what was typed is kept
+    with app.app_context():
+        assert _db.session.scalar(select(sa.func.count()).select_from(Product)) == 0
+        writer = apihelp.bearer(apihelp.token(_db, "categories:write"))
+    refused = client.post(
+        "/api/v1/categories", json={"slug": slug, "name": "Garden"}, headers=writer
+    )
+    assert refused.status_code == 422
+    assert refused.json["errors"][0]["field"] == "slug"

@@ -1,5 +1,5 @@
 """Catalog rules: a category tree without loops, deletes that take nothing along unseen,
-prices and stock that fit their columns on every database."""
+prices and stock that fit their columns on every database, descriptions that render."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from sqlalchemy import func
 from sqlalchemy import inspect
 from sqlalchemy import select
 
+from .. import markdown
 from ..models import Category
 from ..models import Product
+from ..models import ProductTranslation
 from . import RuleBroken
+from .slugs import check_slug
 
 #: Numeric(12, 2): ten digits before the point, two after.
 MAX_PRICE = Decimal("9999999999.99")
@@ -96,6 +99,17 @@ def check_product(product: Product) -> None:
             raise RuleBroken(_("At most two decimal places."), "price")
     if product.stock is not None and not 0 <= product.stock <= MAX_STOCK:
         raise RuleBroken(_("Stock is between 0 and %(max)s.", max=f"{MAX_STOCK:,}"), "stock")
+    check_description(product)
+
+
+def check_description(row: Product | ProductTranslation) -> None:
+    """A new or changed description must render (one rendering, linear in its length): Markdown
+    nested thousands of levels deep would be shown as plain text only."""
+    state = inspect(row)
+    if state.persistent and not state.attrs.description.history.has_changes():
+        return
+    if markdown.problem(row.description or ""):
+        raise RuleBroken(_("This Markdown is nested too deeply to be shown."), "description")
 
 
 @event.listens_for(Session, "before_flush")
@@ -103,8 +117,10 @@ def _catalog(session: Session, flush_context: Any, instances: Any) -> None:
     with session.no_autoflush:
         for obj in [*session.new, *session.dirty]:
             if isinstance(obj, Category):
+                check_slug(obj)
                 check_tree(session, obj)
             elif isinstance(obj, Product):
+                check_slug(obj)
                 check_product(obj)
         for obj in session.deleted:
             if isinstance(obj, Category):

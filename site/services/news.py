@@ -15,6 +15,7 @@ from ..models import PostStatus
 from ..models.base import utcnow
 from ..models.news import new_group
 from . import RuleBroken
+from .slugs import check_slug
 
 
 def _taken(session: Session, post: Post, **values: Any) -> bool:
@@ -31,6 +32,7 @@ def check_post(session: Session, post: Post) -> None:
         post.translation_group = new_group()
     if post.status == PostStatus.PUBLISHED and post.published_at is None:
         post.published_at = utcnow()
+    check_slug(post)
     if _taken(session, post, slug=post.slug):
         raise RuleBroken(_("Already used by another record."), "slug")
     if _taken(session, post, translation_group=post.translation_group):

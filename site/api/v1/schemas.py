@@ -7,7 +7,6 @@ language of the request from a marshmallow Context and record the locale actuall
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -29,11 +28,11 @@ from ...models import InquiryStatus
 from ...models import PostStatus
 from ...services.catalog import MAX_PRICE
 from ...services.catalog import MAX_STOCK
+from ...services.slugs import SLUG
 from .http import Deprecation
 
 PREFIX = "/api/v1"
 ID = validate.Range(min=1, max=2**31 - 1)
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class DumpContext(TypedDict):
