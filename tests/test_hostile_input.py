@@ -8,15 +8,21 @@ from contextlib import contextmanager
 
 import factories
 import pytest
+from api import apihelp
+from markdown.inlinepatterns import LinkInlineProcessor
+from pagetree import SITE
 from pagetree import write_tree
 from smtp import SMTPServer
 from sqlalchemy import select
+from sqlalchemy import update
 from support import csrf_token
 from werkzeug.serving import make_server
 
 from atrium import jobs
+from atrium import markdown
 from atrium.extensions import db as _db
 from atrium.models import Inquiry
+from atrium.models import Product
 
 EVIL_NAME = "Eve\r\nBcc: everyone@example.com\r\n\r\nHi"
 
@@ -221,3 +227,78 @@ def test_the_dashboard_and_the_site_cope_with_a_page_they_cannot_read(undecodabl
     assert about.status_code == 200 and "We are a team." in about.text
     assert site.get("/en/legacy").status_code == 404
     assert site.get("/api/v1/pages?lang=de").status_code == 200
+
+
+# --- Markdown that Python-Markdown cannot render, or renders in quadratic time ----------
+
+DEEP = "- " * 3000 + "x"  # 3000 nested lists: RecursionError in Python-Markdown
+
+
+def test_a_description_nested_too_deeply_is_a_field_error(client, db):
+    writer = apihelp.bearer(apihelp.token(db, "products:write"))
+    body = {"sku": "DEEP-1", "slug": "deep", "name": "Deep", "price": "1.00", "description": DEEP}
+    response = client.post("/api/v1/products", json=body, headers=writer)
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {"field": "description", "message": "This Markdown is nested too deeply to be shown."}
+    ]
+    assert db.session.scalar(select(Product).filter_by(slug="deep")) is None
+
+
+def test_a_stored_description_that_cannot_render_is_shown_as_text(app, client, db, caplog):
+    factories.product(slug="deep", name="Deep mug", description="fine")
+    db.session.commit()
+    # Stored before the rule existed: a Core UPDATE passes no flush rule.
+    db.session.execute(update(Product).where(Product.slug == "deep").values(description=DEEP))
+    db.session.commit()
+    for url in ("/api/v1/products", "/api/v1/products/deep", "/en/products/deep"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "- - - x" in response.text
+    assert client.get("/en/search?q=deep").status_code == 200
+    assert "nested too deeply; shown as plain text" in caplog.text
+
+
+def test_a_page_that_cannot_render_is_served_as_text_and_checked(make_app, tmp_path):
+    root = write_tree(tmp_path, {**SITE, "en/deep.md": "# Deep\n\n" + DEEP + "\n"})
+    app = make_app(PAGES_ROOT=str(root))
+    response = app.test_client().get("/en/deep")
+    assert response.status_code == 200
+    assert "<p># Deep</p>" in response.text and "- - - x" in response.text
+    result = app.test_cli_runner().invoke(args=["pages", "check"])
+    assert result.exit_code != 0
+    assert "pages/en/deep.md: the Markdown cannot be rendered" in result.output
+
+
+@pytest.fixture
+def scanned(monkeypatch) -> list[int]:
+    """Characters Python-Markdown's link and image patterns scan, one entry per scan."""
+    counts: list[int] = []
+    get_text, get_link = LinkInlineProcessor.getText, LinkInlineProcessor.getLink
+
+    def counting_text(self, data, index):
+        found = get_text(self, data, index)
+        counts.append(found[1] - index)
+        return found
+
+    def counting_link(self, data, index):
+        found = get_link(self, data, index)
+        counts.append(found[2] - index)
+        return found
+
+    monkeypatch.setattr(LinkInlineProcessor, "getText", counting_text)
+    monkeypatch.setattr(LinkInlineProcessor, "getLink", counting_link)
+    return counts
+
+
+@pytest.mark.parametrize("text", ["[x](" * 4000, "![" * 2000, "[" * 8000, "[x][" * 4000])
+def test_bracket_scans_are_linear_in_the_text(scanned, text):
+    html = markdown.render(text)
+    assert html == f"<p>{text}</p>"  # shown as typed
+    assert sum(scanned) <= 10 * len(text) + 70_000  # unbounded, "[x](" * 4000 scans 32 million
+
+
+def test_links_still_render_before_and_after_unclosed_brackets(scanned):
+    html = markdown.render("[a](https://a.example) [x]( " * 50 + "\n\n[b](https://b.example)")
+    assert html.count('<a href="https://a.example"') == 50
+    assert '<a href="https://b.example"' in html

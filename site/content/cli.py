@@ -94,7 +94,7 @@ def _check_markdown(file: Path, body: str, offset: int) -> tuple[list[Problem], 
     if opened:
         problems.append(Problem(file, "code block opened here is never closed", opened[1]))
     try:
-        html, _ = render_page(body)
+        html, _ = render_page(body, strict=True)
     except Exception as e:  # noqa: BLE001 (any renderer failure is a finding, not a crash)
         return problems + [Problem(file, f"the Markdown cannot be rendered: {e}")], ""
     return problems, html

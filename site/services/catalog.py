@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from .. import markdown
 from ..models import Category
+from ..models import CategoryTranslation
 from ..models import Product
 from ..models import ProductTranslation
 from . import RuleBroken
@@ -112,6 +113,30 @@ def check_description(row: Product | ProductTranslation) -> None:
         raise RuleBroken(_("This Markdown is nested too deeply to be shown."), "description")
 
 
+def check_translation(session: Session, translation: Any) -> None:
+    """One translation per language of a product or category."""
+    parent = (
+        translation.product
+        if isinstance(translation, ProductTranslation)
+        else (translation.category)
+    )
+    if parent is None:
+        return
+    for other in parent.translations:
+        if (
+            other is not translation
+            and other.locale == translation.locale
+            and other not in session.deleted
+        ):
+            raise RuleBroken(
+                _(
+                    "There are two %(locale)s translations; keep one and edit it.",
+                    locale=translation.locale,
+                ),
+                "locale",
+            )
+
+
 @event.listens_for(Session, "before_flush")
 def _catalog(session: Session, flush_context: Any, instances: Any) -> None:
     with session.no_autoflush:
@@ -122,6 +147,8 @@ def _catalog(session: Session, flush_context: Any, instances: Any) -> None:
             elif isinstance(obj, Product):
                 check_slug(obj)
                 check_product(obj)
+            elif isinstance(obj, ProductTranslation | CategoryTranslation):
+                check_translation(session, obj)
         for obj in session.deleted:
             if isinstance(obj, Category):
                 check_delete(session, obj)
