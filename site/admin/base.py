@@ -329,9 +329,9 @@ class AtriumModelView(AccessMixin, ModelView):
         key, descending = self._list_key(sort_column, sort_desc, search)
         pk = self.model.id
         sort = f"{request.args.get('sort', '')}:{request.args.get('desc', '')}:{search or ''}"
-        cursor, forward = paging.decode(request.args.get(paging.AFTER), sort), True
-        if cursor is None:
-            cursor = paging.decode(request.args.get(paging.BEFORE), sort)
+        cursor, forward = paging.decode(request.args.get(paging.AFTER), sort, key, pk), True
+        if cursor is None:  # a bad cursor, like none, is the first page
+            cursor = paging.decode(request.args.get(paging.BEFORE), sort, key, pk)
             forward = cursor is None
         scan_descending = descending if forward else not descending
         query = query.order_by(None)

@@ -19,6 +19,8 @@ from sqlalchemy import and_
 from sqlalchemy import literal
 from sqlalchemy import or_
 
+from .. import keyset
+
 AFTER = "after"
 BEFORE = "before"
 
@@ -31,11 +33,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _typed(value: Any) -> Any:
-    if isinstance(value, dict) and "d" in value:
-        return Decimal(value["d"])
-    if isinstance(value, dict) and "t" in value:
-        return dt.datetime.fromisoformat(value["t"])
+def _untagged(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1 and ("d" in value or "t" in value):
+        return next(iter(value.values()))
+    if isinstance(value, dict):
+        raise ValueError("not a tagged value")
     return value
 
 
@@ -44,16 +46,17 @@ def encode(sort: str, key: Any, ident: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode(token: str | None, sort: str) -> tuple[Any, int] | None:
-    """(key, id) of a cursor made for this sort; None when absent, foreign or broken."""
+def decode(token: str | None, sort: str, key: Any, pk: Any) -> tuple[Any, int] | None:
+    """(key, id) of a cursor made for this sort, each a value its column can hold (see
+    atrium.keyset); None when absent, foreign, broken or forged."""
     if not token:
         return None
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        made_for, key, ident = json.loads(raw)
-        if made_for != sort or not isinstance(ident, int):
+        made_for, value, ident = json.loads(raw)
+        if made_for != sort:
             return None
-        return _typed(key), ident
+        return keyset.value_for(key, _untagged(value)), keyset.value_for(pk, ident)
     except (ValueError, TypeError):
         return None
 

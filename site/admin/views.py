@@ -169,7 +169,9 @@ class ProductView(AtriumModelView):
 
     def search_order(self, search: str) -> Any:
         """Results in the order of the index that found them: no sort of the matches."""
-        return Product.sku if self._is_sku(search.strip()) else func.lower(Product.name)
+        if self._is_sku(search.strip()):
+            return Product.sku
+        return func.lower(Product.name, type_=Product.name.type)  # typed: cursors check it
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """A prefix of the name (any case, `lower(name)` index) or, with a digit or `-`,
