@@ -359,3 +359,19 @@ def test_a_slug_is_checked_on_every_face(app, staff, client, slug):
     )
     assert refused.status_code == 422
     assert refused.json["errors"][0]["field"] == "slug"
+
+
+def test_a_category_deleted_while_a_form_was_open_is_not_dropped_silently(app, staff):
+    _category, child_id, product_id = _ids(app)
+    url = f"/admin/product/edit/?id={product_id}"
+    editor = staff.login(role="editor")
+    page = editor.get(url).text
+    with app.app_context():
+        _db.session.delete(_db.session.get(Category, child_id))
+        _db.session.commit()
+    response = editor.post(url, data=edit_data(page, category=str(child_id), name="Moved"))
+    assert response.status_code == 200
+    assert "The chosen record no longer exists; choose another." in response.text
+    with app.app_context():
+        product = _db.session.get(Product, product_id)
+        assert product.name == "Blue mug" and product.category_id is not None

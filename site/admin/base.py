@@ -35,6 +35,8 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import BaseForm
 from flask_admin.form import DateTimeField
+from flask_admin.model.fields import AjaxSelectField
+from flask_admin.model.fields import AjaxSelectMultipleField
 from flask_admin.model.form import converts
 from flask_admin.model.widgets import XEditableWidget
 from flask_babel import gettext as _
@@ -67,6 +69,8 @@ DUPLICATE = _l("This value is already used by another record; choose another one
 #: The largest OFFSET SQLite and PostgreSQL take (a signed 64-bit integer): a typed
 #: `?page=` beyond it shows an empty list.
 MAX_OFFSET = 2**63 - 1
+#: The largest id: primary keys are INTEGER, 32-bit on PostgreSQL.
+MAX_ID = 2**31 - 1
 MISSING_VERSION = _l(
     "The form was sent without the version it was opened with, so nothing was saved. "
     "Reload the page and make the change again."
@@ -260,8 +264,32 @@ class AtriumModelView(AccessMixin, ModelView):
                 field.row_version = obj.version
         return form
 
+    @staticmethod
+    def _vanished_choices(form) -> list[Any]:
+        """Relation fields (ajax pickers) whose chosen record is gone: deleted since the
+        form was opened, or a typed id that never was. Flask-Admin would store None."""
+        vanished = []
+        for field in form:
+            if not isinstance(field, AjaxSelectField) or isinstance(field, AjaxSelectMultipleField):
+                continue
+            raw = (field.raw_data or [""])[0]
+            if raw in ("", "__None") or field.raw_data is None:
+                continue
+            try:
+                found = 0 < int(raw) <= MAX_ID and field.data is not None
+            except (TypeError, ValueError):
+                found = False
+            if not found:
+                field._formdata = None  # no lookup of a value the database cannot take
+                vanished.append(field)
+        return vanished
+
     def validate_form(self, form) -> bool:
+        vanished = self._vanished_choices(form) if request.method == "POST" else []
         valid = super().validate_form(form)
+        for field in vanished:
+            field.errors = [*field.errors, _("The chosen record no longer exists; choose another.")]
+            valid = False
         # Flask-Admin's templates show only `str` errors: lazy messages would vanish.
         for field in form:
             if field.errors and isinstance(field.errors, list | tuple):
