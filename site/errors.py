@@ -33,6 +33,7 @@ from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import ServiceUnavailable
 
 from .extensions import db
+from .requestlog import printable
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def database_unavailable(e: Exception) -> DatabaseUnavailable:
     if not g.get("database_unavailable"):
         g.database_unavailable = True
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()
-        where = f"{request.method} {request.path}" if request else "outside a request"
+        where = f"{request.method} {printable(request.path)}" if request else "outside a request"
         log.error(
             "database unavailable on %s: %s: %s",
             where,
@@ -198,7 +199,7 @@ def handle_database_unavailable(e: Exception) -> Response:
 
 
 def handle_exception(e: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, printable(request.path))
     return handle_http_error(InternalServerError())
 
 

@@ -22,11 +22,14 @@ from .extensions import mail
 from .models import Inquiry
 from .models import Role
 from .models import User
+from .requestlog import printable
 
 log = logging.getLogger(__name__)
 
 #: A subject longer than this is cut (with an ellipsis): a visitor's name goes into it.
 SUBJECT_LIMIT = 150
+#: What starts each line of a mail written to the log: no line of it passes for the server's.
+LOG_MARGIN = "    | "
 
 
 def one_line(text: str, limit: int | None = None) -> str:
@@ -48,15 +51,18 @@ def send(to: list[str], subject: str, template: str, **context) -> None:
 
     Without a mail server (ATRIUM_MAIL_SERVER, as on a developer's machine) the text is
     written to the log instead: a password-reset link can still be followed, and nothing
-    fails over and over against an SMTP server that is not there."""
+    fails over and over against an SMTP server that is not there. It is one log record;
+    each line of the text starts with `LOG_MARGIN` and shows unprintable characters as
+    escapes (`printable`): a visitor's message can neither forge log lines nor drive the
+    terminal."""
     subject = one_line(subject, SUBJECT_LIMIT)
     body = render_template(f"mail/{template}.txt", **context)
     if not current_app.config.get("MAIL_SERVER"):
         log.warning(
             "No mail server is set (ATRIUM_MAIL_SERVER): not sent to %s: %s\n%s",
-            ", ".join(to),
-            subject,
-            body,
+            printable(", ".join(to)),
+            printable(subject),
+            "\n".join(LOG_MARGIN + printable(line) for line in body.splitlines()),
         )
         return
     message = Message(

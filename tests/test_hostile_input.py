@@ -2,7 +2,9 @@
 
 import http.client
 import json
+import logging
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,6 +21,7 @@ from support import csrf_token
 from werkzeug.serving import make_server
 
 from atrium import jobs
+from atrium import mail
 from atrium import markdown
 from atrium.extensions import db as _db
 from atrium.models import Inquiry
@@ -302,3 +305,39 @@ def test_links_still_render_before_and_after_unclosed_brackets(scanned):
     html = markdown.render("[a](https://a.example) [x]( " * 50 + "\n\n[b](https://b.example)")
     assert html.count('<a href="https://a.example"') == 50
     assert '<a href="https://b.example"' in html
+
+
+# --- What a visitor typed, in the server log ----------------------------------------------
+
+HOSTILE_NAME = "\u202eevil\u0007\u001b[31m"
+FORGED = "Hi\n2026-12-01 00:00:00,000 ERROR atrium: disk full\r\u001b[2Kgone\u2028bye"
+
+
+def _unprintable(text: str) -> set[str]:
+    return {c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")}
+
+
+def test_a_mail_written_to_the_log_is_one_record_with_escaped_lines(make_app, tmp_path, caplog):
+    app = make_app(PAGES_ROOT=str(write_tree(tmp_path)))  # no MAIL_SERVER: mail goes to the log
+    with app.app_context():
+        factories.user("editor@example.com", role="editor")
+        _db.session.commit()
+    body = {"name": HOSTILE_NAME, "email": "eve@example.com", "message": FORGED}
+    assert app.test_client().post("/api/v1/inquiries", json=body).status_code == 201
+    jobs.wait(app)
+    [record] = [r for r in caplog.records if r.name == "atrium.mail"]
+    first, *lines = record.getMessage().split("\n")
+    assert _unprintable(first) == set() and "\\u202eevil" in first
+    assert lines and all(line.startswith(mail.LOG_MARGIN) for line in lines)
+    assert _unprintable("".join(lines)) == set()
+    assert f"{mail.LOG_MARGIN}2026-12-01 00:00:00,000 ERROR atrium: disk full" in lines
+    # CR and U+2028 end a line too: each line after them is prefixed as well.
+    assert f"{mail.LOG_MARGIN}\\x1b[2Kgone" in lines and f"{mail.LOG_MARGIN}bye" in lines
+
+
+def test_a_request_path_is_logged_escaped(client, caplog):
+    caplog.set_level(logging.INFO, "atrium.request")
+    client.get("/en/%1b%5b31m%0a2026-12-01%20ERROR%20forged%e2%80%ae")
+    [record] = [r for r in caplog.records if r.name == "atrium.request"]
+    assert _unprintable(record.getMessage()) == set()
+    assert "/en/\\x1b[31m\\n2026-12-01 ERROR forged\\u202e 404" in record.getMessage()
