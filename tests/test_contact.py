@@ -53,6 +53,9 @@ def test_valid_message_is_stored_then_redirected_to_thanks(app, client):
         ("email", "not-an-address", "Please enter a valid email address."),
         ("email", "", "Please enter your email address."),
         ("message", "short", "Please write between 10 and 5000 characters."),
+        ("name", "   ", "Please enter your name."),
+        ("message", "   \n\t ", "Please write a message."),
+        ("message", "Hi" + " " * 20, "Please write between 10 and 5000 characters."),  # "Hi"
     ],
 )
 def test_errors_are_shown_and_input_is_kept(app, client, field, value, error):
@@ -64,6 +67,14 @@ def test_errors_are_shown_and_input_is_kept(app, client, field, value, error):
         if name != field:
             assert typed in response.text
     assert _inquiries(app) == []
+
+
+def test_surrounding_blanks_are_not_stored(app, client):
+    sent = {"name": "  Ana Silva ", "email": " Ana@Example.com ", "message": GOOD["message"] + " "}
+    assert _send(client, **sent).status_code == 303
+    [inquiry] = _inquiries(app)
+    assert (inquiry.name, inquiry.email) == ("Ana Silva", "ana@example.com")
+    assert inquiry.message == GOOD["message"]
 
 
 def test_missing_or_wrong_csrf_token_is_rejected_keeping_input(app, client):

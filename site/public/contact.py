@@ -42,9 +42,9 @@ def contact():
             else:
                 db.session.add(
                     Inquiry(
-                        name=form.name.data.strip(),
-                        email=form.email.data.strip().lower(),
-                        message=form.message.data.strip(),
+                        name=form.name.data,  # stripped by the form
+                        email=form.email.data.lower(),
+                        message=form.message.data,
                         locale=i18n.current(),
                     )
                 )

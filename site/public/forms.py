@@ -12,6 +12,11 @@ from wtforms.validators import Email
 from wtforms.validators import Length
 
 
+def _strip(value: str | None) -> str | None:
+    """Surrounding blanks go before the validators look: "   " is empty, lengths are stored."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class ContactForm(FlaskForm):
     class Meta:
         # The CSRF failure is shown on the form, with what was typed kept.
@@ -19,6 +24,7 @@ class ContactForm(FlaskForm):
 
     name = StringField(
         _l("Your name"),
+        filters=[_strip],
         validators=[
             DataRequired(message=_l("Please enter your name.")),
             Length(max=200, message=_l("Please use at most %(max)d characters.")),
@@ -26,6 +32,7 @@ class ContactForm(FlaskForm):
     )
     email = EmailField(
         _l("Email address"),
+        filters=[_strip],
         validators=[
             DataRequired(message=_l("Please enter your email address.")),
             Email(message=_l("Please enter a valid email address.")),
@@ -34,6 +41,7 @@ class ContactForm(FlaskForm):
     )
     message = TextAreaField(
         _l("Message"),
+        filters=[_strip],
         validators=[
             DataRequired(message=_l("Please write a message.")),
             Length(

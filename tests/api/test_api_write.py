@@ -365,6 +365,33 @@ def test_public_inquiry_create_and_staff_status_change(client, db, seeded):
     assert {e["field"] for e in invalid.json["errors"]} == {"email", "message"}
 
 
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"name": "   ", "email": "t@example.com", "message": "   "}, {"name", "message"}),
+        ({"name": "\t\n", "email": "t@example.com", "message": "Hello"}, {"name"}),
+        ({"name": "Ann", "email": "t@example.com", "message": " \u3000 "}, {"message"}),
+    ],
+)
+def test_a_blank_inquiry_name_or_message_is_a_422_naming_it(client, db, seeded, body, fields):
+    response = client.post("/api/v1/inquiries", json=body)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json["errors"]} == fields
+    staff = apihelp.bearer(apihelp.token(db, "inquiries:read"))
+    stored = client.get("/api/v1/inquiries", headers=staff).json["data"]
+    assert "t@example.com" not in {i["email"] for i in stored}
+
+
+def test_an_inquiry_is_stored_without_surrounding_blanks(client, db, seeded):
+    sent = {"name": "  Grace ", "email": "grace@example.com", "message": "\n Hello \n"}
+    response = client.post("/api/v1/inquiries", json=sent)
+    assert response.status_code == 201
+    staff = apihelp.bearer(apihelp.token(db, "inquiries:read"))
+    stored = client.get("/api/v1/inquiries", headers=staff).json["data"]
+    [grace] = [i for i in stored if i["email"] == "grace@example.com"]
+    assert (grace["name"], grace["message"]) == ("Grace", "Hello")
+
+
 def test_odd_bodies_get_clear_4xx(client, writer):
     deep = client.post(
         "/api/v1/products",

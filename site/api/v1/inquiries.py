@@ -41,7 +41,7 @@ def _create(data: dict) -> Inquiry:
                 ]
             )
     inquiry = Inquiry(
-        name=data["name"].strip(),
+        name=data["name"],  # stripped by the schema
         email=data["email"].strip().lower(),
         message=data["message"],
         locale=lang,

@@ -94,6 +94,14 @@ class Money(fields.Decimal):
         return str(Decimal(value).quantize(Decimal("0.01")))
 
 
+class Stripped(fields.String):
+    """Text without its surrounding blanks, stripped before the validators see it (so
+    `"   "` is empty, and the length is the stored one)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class ComputedString(_Computed, fields.String):
     pass
 
@@ -351,9 +359,9 @@ class InquiryCreateInput(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Stripped(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    message = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    message = Stripped(required=True, validate=validate.Length(min=1, max=5000))
     lang = fields.String(load_default=None, metadata={"description": "Defaults to the request's."})
 
 
