@@ -13,14 +13,18 @@ from collections.abc import Callable
 
 import click
 import sqlalchemy as sa
+from flask import Flask
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import NoSuchModuleError
 from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 
 BATCH = 5_000
+EXAMPLE_URL = "such as postgresql+psycopg://user:password@host/atrium"
 
 
 def _self_references(table: sa.Table) -> list[str]:
@@ -68,21 +72,38 @@ def copy_database(
     return counts
 
 
+def _target(url: str) -> tuple[Flask, sa.Engine]:
+    """An app and engine on `url`; a URL SQLAlchemy cannot use is one sentence."""
+    from . import create_app
+
+    if not url:  # an empty URL would mean the configured database: the source itself
+        raise click.ClickException(f"--to needs a database URL, {EXAMPLE_URL}.")
+    try:
+        target_app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": current_app.config["SECRET_KEY"]}
+        )
+        with target_app.app_context():
+            return target_app, db.engine
+    except NoSuchModuleError as e:
+        raise click.ClickException(f"SQLAlchemy cannot use this kind of database ({e}).") from None
+    except ArgumentError:
+        raise click.ClickException(f"--to is not a database URL, {EXAMPLE_URL}.") from None
+    except ImportError as e:
+        raise click.ClickException(
+            f"The database driver {e.name or e} is not installed; install it or use another URL."
+        ) from None
+
+
 @click.command("copy")
 @click.option("--to", "url", required=True, help="SQLAlchemy URL of the empty target database.")
 @with_appcontext
 def copy_command(url: str) -> None:
     """Copy all data to another database (migrated to the latest schema first)."""
-    from . import create_app
     from .bootstrap import describe_database
     from .config import _driver_url
 
-    url = _driver_url(url)
-    target_app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": current_app.config["SECRET_KEY"]}
-    )
-    with target_app.app_context():
-        target = db.engine
+    url = _driver_url(url.strip())
+    target_app, target = _target(url)
     try:
         with target_app.app_context():
             try:

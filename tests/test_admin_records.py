@@ -275,6 +275,16 @@ def test_purge_refuses_a_bad_age(runner):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("age", ["99999999999d", "36501", "9" * 5000])
+def test_purge_refuses_an_age_over_a_hundred_years(runner, age):
+    result = runner.invoke(args=["inquiries", "purge", "--older-than", age])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)  # not OverflowError or ValueError
+    assert result.output.endswith(
+        "Error: Invalid value: The age is at most 36500 days (a hundred years).\n"
+    )
+
+
 def test_erase_one_persons_inquiries(app, staff):
     _add_inquiry(app, 1, "ada@example.com")
     _add_inquiry(app, 2, "ADA@example.com")

@@ -82,3 +82,19 @@ def test_unreachable_target_is_one_sentence(source):
     )
     assert result.exit_code == 1
     assert "Cannot reach postgresql at 127.0.0.1:1." in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("notaurl", "Error: --to is not a database URL, such as postgresql+psycopg://"),
+        (" ", "Error: --to needs a database URL, such as postgresql+psycopg://"),
+        ("nosuchdb://x", "Error: SQLAlchemy cannot use this kind of database (Can't load plugin"),
+        ("mysql+nosuchdriver://u@h/x", "Error: SQLAlchemy cannot use this kind of database"),
+    ],
+)
+def test_a_target_that_is_no_usable_url_is_one_sentence(source, url, said):
+    result = source.test_cli_runner().invoke(args=["db", "copy", "--to", url])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.startswith(said) and len(result.output.splitlines()) == 1

@@ -21,6 +21,8 @@ from ..models import Inquiry
 from ..models.base import utcnow
 
 inquiries = AppGroup("inquiries", help="Manage contact form messages (personal data).")
+#: The longest age `--older-than` takes: a hundred years (a date before year 1 overflows).
+MAX_DAYS = 36_500
 
 
 def purge_older_than(days: int) -> int:
@@ -49,11 +51,14 @@ def erase_email(email: str) -> int:
 
 
 def parse_days(value: str) -> int:
-    """`180d`, `180` → 180; anything else is a one-sentence error."""
+    """`180d`, `180` → 180; anything else (or over `MAX_DAYS`) is a one-sentence error."""
     match = re.fullmatch(r"\s*(\d+)\s*d?\s*", value or "")
     if not match:
         raise click.BadParameter(f"{value!r} is not a number of days such as 180d.")
-    return int(match.group(1))
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_DAYS)) or int(digits) > MAX_DAYS:  # int() of 5000 digits raises
+        raise click.BadParameter(f"The age is at most {MAX_DAYS} days (a hundred years).")
+    return int(digits)
 
 
 @inquiries.command("purge")
