@@ -151,6 +151,29 @@ def test_a_category_filter_that_is_not_a_number_is_refused_politely(app, staff):
     assert "Blue mug" in response.text  # the filter is not applied
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999", str(2**31), str(-(2**31) - 1)])
+def test_a_category_filter_beyond_any_id_is_not_applied(app, staff, value):
+    _products(app, "Blue mug")
+    client = staff.login(role="editor")
+    response = client.get(f"/admin/product/?flt1_1={value}")
+    assert response.status_code == 200
+    assert "Blue mug" in response.text  # an invalid filter value: the filter is skipped
+    export = client.get(f"/admin/product/export/csv/?flt1_1={value}")
+    assert export.status_code == 200
+    assert "Blue mug" in export.get_data(as_text=True)
+    export.close()
+
+
+@pytest.mark.parametrize("ident", ["99999999999999999999", str(2**31), "-99999999999999999999"])
+@pytest.mark.parametrize("action", ["edit", "details"])
+def test_an_id_beyond_any_record_does_not_exist(app, staff, action, ident):
+    _products(app, "Blue mug")
+    client = staff.login(role="editor")
+    response = client.get(f"/admin/product/{action}/?id={ident}", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Record does not exist." in response.text
+
+
 #: What a spreadsheet would take for a formula: OWASP's list, after blanks, full-width forms.
 FORMULAS = [
     "=1+1",

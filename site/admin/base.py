@@ -53,6 +53,7 @@ from wtforms import HiddenField
 from wtforms import ValidationError
 
 from .. import errors
+from .. import keyset
 from ..extensions import db
 from ..models import AuditEntry
 from ..models.base import MissingVersion
@@ -303,6 +304,8 @@ class AtriumModelView(AccessMixin, ModelView):
         try:
             ident = int(id)
         except (TypeError, ValueError):
+            return None
+        if ident not in keyset.int_range(self.model.id):  # no such record, nor SQL for it
             return None
         return self.get_query().filter(self.model.id == ident).one_or_none()
 

@@ -37,6 +37,7 @@ from wtforms import ValidationError
 from wtforms import validators
 from wtforms.fields.choices import SelectChoice
 
+from .. import keyset
 from .. import markdown
 from ..api.v1.auth import scope_problem
 from ..extensions import db
@@ -89,6 +90,16 @@ class UtcDateBefore(DateSmallerFilter):
         return _l("on or before")
 
 
+class IdEqualFilter(IntEqualFilter):
+    """Equals an id: a number the column cannot hold is an invalid value (not applied)."""
+
+    def clean(self, value: str) -> int:
+        number = super().clean(value)
+        if number not in keyset.int_range(self.column):
+            raise ValueError("beyond the column's range")  # validate() is then False
+        return number
+
+
 def _locale_choices(locales: list[str], source: bool = True) -> list[SelectChoice]:
     return [SelectChoice(tag, tag) for tag in (locales if source else locales[1:])]
 
@@ -120,7 +131,7 @@ class ProductView(AtriumModelView):
         BooleanEqualFilter(Product.published, _l("Published")),
         # An int filter: its value is checked and converted, so PostgreSQL compares an
         # integer with an integer (FilterEqual passes the typed text: integer = varchar).
-        IntEqualFilter(Product.category_id, _l("Category id")),
+        IdEqualFilter(Product.category_id, _l("Category id")),
         FloatGreaterFilter(Product.price, _l("Price")),
         FloatSmallerFilter(Product.price, _l("Price")),
     )
