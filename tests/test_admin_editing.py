@@ -11,6 +11,7 @@ from atrium.extensions import db as _db
 from atrium.models import AuditEntry
 from atrium.models import Category
 from atrium.models import Product
+from atrium.models import ProductTranslation
 
 PRODUCT = {
     "sku": "MUG-1",
@@ -320,3 +321,26 @@ def test_a_row_changed_since_the_list_was_loaded_is_not_deleted(app, staff, prod
     deleted = editor.post("/admin/product/delete/", data=fields, follow_redirects=True)
     assert "Record was successfully deleted." in deleted.text
     assert _product(app, product_id) is None
+
+
+def test_a_conflict_names_only_what_others_changed_not_my_translations(app, staff, product_id):
+    with app.app_context():
+        product = _db.session.get(Product, product_id)
+        product.translations.append(ProductTranslation(locale="de", name="Blaue Tasse"))
+        _db.session.commit()
+        de_id = product.translations[0].id
+    url = f"/admin/product/edit/?id={product_id}"
+    admin, editor = staff.login(role="admin"), staff.login(role="editor")
+    page_admin, page_editor = admin.get(url).text, editor.get(url).text
+    rows = {
+        "translations-0-id": str(de_id),
+        "translations-0-locale": "de",
+        "translations-0-description": "",
+    }
+    theirs = edit_data(page_admin, stock="62", **rows, **{"translations-0-name": "Blaue Tasse"})
+    assert admin.post(url, data=theirs).status_code == 302
+    mine = edit_data(page_editor, name="Watering can", **rows, **{"translations-0-name": "Kanne"})
+    refused = editor.post(url, data=mine)
+    warning = re.search(r'<div class="alert alert-warning".*?</div>', refused.text, re.S).group(0)
+    assert "62" in warning
+    assert "Kanne" not in warning and "Translations" not in warning

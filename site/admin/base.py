@@ -114,13 +114,19 @@ class OpenedField(HiddenField):
         pass
 
 
-def _changed_since(model: Any, opened: str | None) -> set[str] | None:
-    """Names of the fields others changed on `model` since `opened`; None when unknown."""
+def _since(opened: str | None) -> dt.datetime | None:
+    """When the form was opened (its `opened_at`), or None when it did not say."""
     try:
         since = dt.datetime.fromisoformat(opened or "")
     except ValueError:
         return None
-    if since.tzinfo is None:
+    return since if since.tzinfo is not None else None
+
+
+def _changed_since(model: Any, opened: str | None) -> set[str] | None:
+    """Names of the fields others changed on `model` since `opened`; None when unknown."""
+    since = _since(opened)
+    if since is None:
         return None
     changes = db.session.scalars(
         select(AuditEntry.changes).where(
@@ -130,6 +136,29 @@ def _changed_since(model: Any, opened: str | None) -> set[str] | None:
         )
     )
     return {name for change in changes for name in (change or {})}
+
+
+def _rows_changed_since(
+    model: Any, name: str, stored: list, submitted: Any, opened: str | None
+) -> bool | None:
+    """Whether others added, changed or removed inline rows (translations) of `model`
+    since `opened`, from the audit log; None when unknown."""
+    since = _since(opened)
+    relation = inspect(type(model)).relationships.get(name)
+    if since is None or relation is None:
+        return None
+    ids = {str(getattr(row, "id", "")) for row in stored}
+    if isinstance(submitted, list):
+        ids |= {str(row["id"]) for row in submitted if isinstance(row, dict) and row.get("id")}
+    ids.discard("")
+    if not ids:
+        return False
+    query = select(AuditEntry.id).where(
+        AuditEntry.model == relation.mapper.class_.__name__,
+        AuditEntry.pk.in_(ids),
+        AuditEntry.at >= since,
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 class VersionedXEditable(XEditableWidget):
@@ -522,7 +551,12 @@ class AtriumModelView(AccessMixin, ModelView):
             stored = getattr(model, field.name)
             submitted = field.data
             if isinstance(stored, list):  # inline rows (translations), many-to-many
-                differs = _rows_differ(stored, submitted)
+                theirs = (
+                    _rows_changed_since(model, field.name, stored, submitted, form.opened_at.data)
+                    if "opened_at" in form
+                    else None
+                )
+                differs = theirs is not False and _rows_differ(stored, submitted)
             elif others is not None:  # what they changed, not what this editor typed
                 differs = field.name in others and _shown(stored) != _shown(submitted)
             else:
