@@ -375,3 +375,17 @@ def test_a_category_deleted_while_a_form_was_open_is_not_dropped_silently(app, s
     with app.app_context():
         product = _db.session.get(Product, product_id)
         assert product.name == "Blue mug" and product.category_id is not None
+
+
+def test_a_sku_is_one_whatever_its_case(app, staff):
+    _ids(app)  # MUG-BLUE
+    editor = staff.login(role="editor")
+    response = staff.submit(
+        editor,
+        "/admin/product/new/",
+        {"sku": "mug-blue", "slug": "mug-2", "name": "Mug", "price": "1.00", "currency": "EUR"},
+    )
+    assert response.status_code == 200
+    assert "This value is already used by another record; choose another one." in response.text
+    found = editor.get("/admin/product/?search=mug-blue").text
+    assert "MUG-BLUE" in found

@@ -586,8 +586,8 @@ class AtriumModelView(AccessMixin, ModelView):
         for name in self.unique_fields:
             if name not in form or not form[name].data:
                 continue
-            column = getattr(self.model, name)
-            query = select(self.model.id).where(column == form[name].data)
+            column = getattr(self.model, name)  # the value as stored (normalised)
+            query = select(self.model.id).where(column == getattr(model, name))
             ident = inspect(model).identity
             if ident:
                 query = query.where(self.model.id != ident[0])

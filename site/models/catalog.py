@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.orm import validates
 
 from ..extensions import db
 from .base import Versioned
@@ -100,6 +101,11 @@ class Product(Translatable, Versioned, db.Model):
     translations: Mapped[list[ProductTranslation]] = relationship(
         back_populates="product", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @validates("sku")
+    def _normalise_sku(self, key: str, value: str) -> str:
+        """Stored in capitals, so `mug-1` and `MUG-1` are one SKU (and one unique key)."""
+        return value.strip().upper() if isinstance(value, str) else value
 
     def __str__(self) -> str:
         return self.name
