@@ -174,6 +174,22 @@ def test_an_id_beyond_any_record_does_not_exist(app, staff, action, ident):
     assert "Record does not exist." in response.text
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "action"),
+    [("product", "delete"), ("post", "publish"), ("inquiry", "handled"), ("apitoken", "revoke")],
+)
+def test_a_bulk_action_on_ids_beyond_any_record_changes_nothing(app, staff, endpoint, action):
+    _products(app, "Blue mug")
+    client = staff.login(role="admin")
+    rowids = ["99999999999999999999", str(2**31), "x", "-99999999999999999999"]
+    response = client.post(
+        f"/admin/{endpoint}/action/",
+        data={"action": action, "rowid": rowids, "csrf_token": staff.token(client)},
+    )
+    assert response.status_code == 302
+    assert "Blue mug" in client.get("/admin/product/").text
+
+
 #: What a spreadsheet would take for a formula: OWASP's list, after blanks, full-width forms.
 FORMULAS = [
     "=1+1",

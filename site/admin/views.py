@@ -321,7 +321,7 @@ class PostView(AtriumModelView):
 
     def _set_status(self, ids: list[str], status: PostStatus) -> int:
         count = 0
-        for post in self.get_query().filter(Post.id.in_([int(i) for i in ids])):
+        for post in self.get_query().filter(Post.id.in_(self.known_ids(ids))):
             post.status = status.value
             count += 1
         db.session.commit()
@@ -376,7 +376,7 @@ class InquiryView(AtriumModelView):
     @action("handled", _l("Mark handled"), _l("Mark the selected inquiries as handled?"))
     def action_handled(self, ids):
         count = 0
-        for inquiry in self.get_query().filter(Inquiry.id.in_([int(i) for i in ids])):
+        for inquiry in self.get_query().filter(Inquiry.id.in_(self.known_ids(ids))):
             if inquiry.status in (InquiryStatus.NEW, InquiryStatus.OPEN):
                 inquiry.status = InquiryStatus.HANDLED.value  # the workflow stamps handled_at
                 count += 1
@@ -533,7 +533,7 @@ class ApiTokenView(AtriumModelView):
     )
     def action_revoke(self, ids):
         count = 0
-        for token in self.get_query().filter(ApiToken.id.in_([int(i) for i in ids])):
+        for token in self.get_query().filter(ApiToken.id.in_(self.known_ids(ids))):
             if token.revoked_at is None:
                 token.revoked_at = utcnow()
                 count += 1
