@@ -372,6 +372,9 @@ def test_a_category_deleted_while_a_form_was_open_is_not_dropped_silently(app, s
     response = editor.post(url, data=edit_data(page, category=str(child_id), name="Moved"))
     assert response.status_code == 200
     assert "The chosen record no longer exists; choose another." in response.text
+    for typed in ("99999999999999999999", "abc"):  # never a record, never SQL
+        response = editor.post(url, data=edit_data(page, category=typed, name="Moved"))
+        assert "The chosen record no longer exists; choose another." in response.text
     with app.app_context():
         product = _db.session.get(Product, product_id)
         assert product.name == "Blue mug" and product.category_id is not None

@@ -70,8 +70,6 @@ DUPLICATE = _l("This value is already used by another record; choose another one
 #: The largest OFFSET SQLite and PostgreSQL take (a signed 64-bit integer): a typed
 #: `?page=` beyond it shows an empty list.
 MAX_OFFSET = 2**63 - 1
-#: The largest id: primary keys are INTEGER, 32-bit on PostgreSQL.
-MAX_ID = 2**31 - 1
 MISSING_VERSION = _l(
     "The form was sent without the version it was opened with, so nothing was saved. "
     "Reload the page and make the change again."
@@ -305,8 +303,9 @@ class AtriumModelView(AccessMixin, ModelView):
             raw = (field.raw_data or [""])[0]
             if raw in ("", "__None") or field.raw_data is None:
                 continue
+            column = inspect(field.loader.model).mapper.primary_key[0]
             try:
-                found = 0 < int(raw) <= MAX_ID and field.data is not None
+                found = int(raw) in keyset.int_range(column) and field.data is not None
             except (TypeError, ValueError):
                 found = False
             if not found:
