@@ -8,6 +8,7 @@ say the same sentence whether an admin form, an API request or a CLI command bro
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import factories
 import pytest
@@ -99,12 +100,22 @@ def test_a_new_category_never_takes_over_a_deleted_ones_products(app, db):
     assert db.session.get(Product, product.id).category_id == category.id
 
 
-def test_migration_repairs_rows_orphaned_while_foreign_keys_were_off(make_app, tmp_path):
+@contextmanager
+def _migrated_to(make_app, tmp_path, revision):
+    """A SQLite database at an older revision, inside its app's context; yields its URL and
+    the migrations folder, then closes what it opened."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     app = make_app(SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         directory = app.extensions["migrate"].directory
-        upgrade(directory=directory, revision="2156bb773019")
+        upgrade(directory=directory, revision=revision)
+        yield url, directory
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_migration_repairs_rows_orphaned_while_foreign_keys_were_off(make_app, tmp_path):
+    with _migrated_to(make_app, tmp_path, "2156bb773019") as (url, directory):
         raw = sa.create_engine(url)  # as before: foreign keys off
         with raw.begin() as connection:
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
@@ -135,8 +146,6 @@ def test_migration_repairs_rows_orphaned_while_foreign_keys_were_off(make_app, t
             connection.execute(sa.text("SELECT count(*) FROM product_translations")).scalar() == 0
         )
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def test_audit_log_and_history_render_after_an_erasure_and_a_purge(app, staff, runner):
@@ -319,11 +328,7 @@ def test_an_id_is_never_given_twice(app, client, db):
 
 
 def test_migration_starts_ids_past_every_id_the_audit_log_names(make_app, tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    app = make_app(SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        directory = app.extensions["migrate"].directory
-        upgrade(directory=directory, revision="7c1e5a9d2f40")
+    with _migrated_to(make_app, tmp_path, "7c1e5a9d2f40") as (_url, directory):
         connection = _db.session.connection()
         connection.execute(
             sa.text(
@@ -336,8 +341,6 @@ def test_migration_starts_ids_past_every_id_the_audit_log_names(make_app, tmp_pa
         product = factories.product(slug="after", sku="AFTER")
         _db.session.commit()
         assert product.id == 10
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 @pytest.mark.parametrize("slug", ["has spaces/and?", "Garden", "12"])
