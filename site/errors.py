@@ -167,6 +167,11 @@ def render_error_page(e: HTTPException) -> Response:
 
 def handle_http_error(e: HTTPException) -> Response:
     code = e.code or 500
+    if e.response is not None and not request.path.startswith("/api/"):
+        # A view made its own page for this error (the contact form over its limit).
+        response = e.response
+        response.headers.extend(h for h in e.get_headers() if h[0].lower() != "content-type")
+        return response
     if code >= 500:
         try:  # nothing half-written stays in the session
             db.session.rollback()

@@ -98,9 +98,18 @@ def test_contact_form_is_rate_limited(make_app, tmp_path):
     client = app.test_client()
     statuses = [_send(client, **GOOD).status_code for _ in range(6)]
     assert statuses == [303] * 5 + [429]
-    blocked = _send(client, **GOOD)
+    blocked = _send(client, **{**GOOD, "message": "My sixth message, kept for me."})
     assert blocked.status_code == 429
-    assert "Too many requests" in blocked.text
+    assert "You have sent several messages in a short time." in blocked.text
+    assert "My sixth message, kept for me." in blocked.text  # nothing typed is lost
     assert "Retry-After" in blocked.headers
     assert len(_inquiries(app)) == 5
+
+
+def test_a_form_sent_back_does_not_count_against_the_limit(make_app, tmp_path):
+    app = make_app(PAGES_ROOT=str(write_tree(tmp_path)), RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    for _ in range(5):
+        assert _send(client, **{**GOOD, "message": "short"}).status_code == 422
+    assert _send(client, **GOOD).status_code == 303
     assert client.get("/en/contact").status_code == 200  # reading is never limited

@@ -2,13 +2,17 @@
 
 CSRF is checked by the form itself (the view is exempt from the global check), so an
 expired token shows the form again with what was typed and a message, status 400. A
-filled honeypot gets the thank-you page but stores nothing. POSTs are rate-limited.
+filled honeypot gets the thank-you page but stores nothing. Messages sent are rate-limited
+per address; over the limit the form comes back with what was typed (429).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from flask import Response
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -29,9 +33,28 @@ log = logging.getLogger(__name__)
 CONTACT_LIMIT = "5 per minute;30 per day"
 
 
+def _sent(response: Response) -> bool:
+    """Only a message that was sent counts against the limit, not a form sent back."""
+    return response.status_code == 303
+
+
+def _too_many(limit: Any) -> Response:
+    """Over the limit: the form again with what was typed (nothing is lost), status 429."""
+    form = ContactForm()
+    form.form_errors.append(
+        _(
+            "You have sent several messages in a short time. Please wait a minute, then "
+            "send this one again."
+        )
+    )
+    response = make_response(render_template("public/contact.html", form=form), 429)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/contact", methods=["GET", "POST"], endpoint="contact")
 @csrf.exempt
-@limiter.limit(CONTACT_LIMIT, methods=["POST"])
+@limiter.limit(CONTACT_LIMIT, methods=["POST"], deduct_when=_sent, on_breach=_too_many)
 def contact():
     form = ContactForm()
     status = 200
