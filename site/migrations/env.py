@@ -106,9 +106,7 @@ def run_migrations_online():
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
             connection.commit()
         try:
-            context.configure(
-                connection=connection, target_metadata=get_metadata(), **conf_args
-            )
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
             with context.begin_transaction():
                 context.run_migrations()
         finally:
