@@ -2,7 +2,8 @@
 
 Reads: a strong ETag per representation, Last-Modified and Cache-Control; a matching
 If-None-Match (or an If-Modified-Since not older than the content) answers 304.
-Writes: If-Match must be sent (428) and must match the current ETag (412).
+Writes: If-Match must be sent (428), name a version (not `*`: 428) and match the current
+ETag (412).
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from functools import wraps
 from flask import Response
 from flask import make_response
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import PreconditionFailed
 from werkzeug.exceptions import PreconditionRequired
 from werkzeug.http import http_date
 from werkzeug.http import quote_etag
 from werkzeug.http import remove_entity_headers
+
+from .errors import ApiError
 
 #: Request headers that need Werkzeug's full conditional handling.
 _GENERAL = frozenset({"HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE"})
@@ -136,11 +140,21 @@ def require_match(current_etag: str, *, prefix: str | None = None) -> None:
 
     With `prefix`, any ETag starting with it matches: a resource whose representations
     (per language, per fields=) all carry its version in that prefix. The error handler
-    explains 428 and 412 in the client's language.
+    explains 428 and 412 in the client's language. `If-Match: *` names no version, so it
+    cannot stop a lost update: it is a 428 too, which says so.
     """
     if not request.if_match:
         raise PreconditionRequired()
-    if request.if_match.star_tag or request.if_match.contains(current_etag):
+    if request.if_match.star_tag:
+        raise ApiError(
+            428,
+            _(
+                "If-Match: * does not say which version you read. Send the ETag you read, "
+                "so that no one else's change is overwritten."
+            ),
+            title=_("Precondition required"),
+        )
+    if request.if_match.contains(current_etag):
         return
     if prefix and any(tag and tag.startswith(prefix) for tag in request.if_match.as_set()):
         return

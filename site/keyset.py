@@ -40,6 +40,16 @@ def int_range(column: Any) -> range:
     return range(-(2 ** (bits - 1)), 2 ** (bits - 1))
 
 
+def ident(text: Any, column: Any) -> int | None:
+    """A typed id (`?id=`, a row's checkbox, a picker's value) as an integer `column` holds;
+    None for anything else, which then names no row and reaches no SQL."""
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        return None
+    return number if number in int_range(column) else None
+
+
 def nullable(column: Any) -> bool:
     """Whether the column (or expression) may be NULL; False when not known."""
     return bool(getattr(getattr(column, "expression", column), "nullable", False))

@@ -395,3 +395,14 @@ def test_a_sku_is_one_whatever_its_case(app, staff):
     assert "This value is already used by another record; choose another one." in response.text
     found = editor.get("/admin/product/?search=mug-blue").text
     assert "MUG-BLUE" in found
+
+
+def test_a_translation_description_that_cannot_render_is_refused(app, client, db):
+    _category, _child, product_id = _ids(app)
+    writer = apihelp.bearer(apihelp.token(db, "products:write"))
+    url = f"/api/v1/products/{product_id}"
+    etag = client.get(url).headers["ETag"]
+    deep = {"translations": {"de": {"name": "Tasse", "description": "- " * 3000 + "x"}}}
+    response = client.patch(url, json=deep, headers={**writer, "If-Match": etag})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "description"

@@ -304,11 +304,7 @@ class AtriumModelView(AccessMixin, ModelView):
             if raw in ("", "__None") or field.raw_data is None:
                 continue
             column = inspect(field.loader.model).mapper.primary_key[0]
-            try:
-                found = int(raw) in keyset.int_range(column) and field.data is not None
-            except (TypeError, ValueError):
-                found = False
-            if not found:
+            if keyset.ident(raw, column) is None or field.data is None:
                 field._formdata = None  # no lookup of a value the database cannot take
                 vanished.append(field)
         return vanished
@@ -329,26 +325,14 @@ class AtriumModelView(AccessMixin, ModelView):
 
     def get_one(self, id: Any) -> Any:
         """Through `get_query`, unlike Flask-Admin's `session.get`: row rules apply."""
-        try:
-            ident = int(id)
-        except (TypeError, ValueError):
-            return None
-        if ident not in keyset.int_range(self.model.id):  # no such record, nor SQL for it
+        ident = keyset.ident(id, self.model.id)
+        if ident is None:  # no such record, nor SQL for it
             return None
         return self.get_query().filter(self.model.id == ident).one_or_none()
 
     def known_ids(self, ids: list[str]) -> list[int]:
-        """The ids of a bulk action that can name a row: a typed `x` or an id past the
-        column's range names none (and must not reach SQL)."""
-        found = []
-        for text in ids:
-            try:
-                ident = int(text)
-            except (TypeError, ValueError):
-                continue
-            if ident in keyset.int_range(self.model.id):
-                found.append(ident)
-        return found
+        """The ids of a bulk action that can name a row (see `keyset.ident`)."""
+        return [i for i in (keyset.ident(text, self.model.id) for text in ids) if i is not None]
 
     def search_order(self, search: str) -> Any:
         """The order of search results when no sort is chosen (None: the default order)."""

@@ -94,8 +94,8 @@ class IdEqualFilter(IntEqualFilter):
     """Equals an id: a number the column cannot hold is an invalid value (not applied)."""
 
     def clean(self, value: str) -> int:
-        number = super().clean(value)
-        if number not in keyset.int_range(self.column):
+        number = keyset.ident(super().clean(value), self.column)
+        if number is None:
             raise ValueError("beyond the column's range")  # validate() is then False
         return number
 

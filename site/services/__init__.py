@@ -9,6 +9,10 @@ here adds its `before_flush` check) and hold on every face alike. A broken rule 
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import inspect
+
 
 class RuleBroken(Exception):
     """A change a business rule refuses. `field` names the input it is about, if one."""
@@ -18,6 +22,16 @@ class RuleBroken(Exception):
         self.message = message
         self.field = field
         self.status = status  # 422: the input is wrong; 409: the record's state forbids it
+
+
+def changed(obj: Any, *names: str) -> bool:
+    """Whether this flush writes `obj` anew or changes one of its attributes `names`: a rule
+    about those values runs only then (older rows keep theirs until they are edited, and an
+    edit of anything else costs no query)."""
+    state = inspect(obj)
+    if state.pending or state.transient:
+        return True
+    return any(state.attrs[name].history.has_changes() for name in names)
 
 
 # The rule modules register their session listeners when imported.

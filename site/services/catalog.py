@@ -20,6 +20,7 @@ from ..models import CategoryTranslation
 from ..models import Product
 from ..models import ProductTranslation
 from . import RuleBroken
+from . import changed
 from .slugs import check_slug
 
 #: Numeric(12, 2): ten digits before the point, two after.
@@ -106,8 +107,7 @@ def check_product(product: Product) -> None:
 def check_description(row: Product | ProductTranslation) -> None:
     """A new or changed description must render (one rendering, linear in its length): Markdown
     nested thousands of levels deep would be shown as plain text only."""
-    state = inspect(row)
-    if state.persistent and not state.attrs.description.history.has_changes():
+    if not changed(row, "description"):
         return
     if markdown.problem(row.description or ""):
         raise RuleBroken(_("This Markdown is nested too deeply to be shown."), "description")
@@ -115,12 +115,8 @@ def check_description(row: Product | ProductTranslation) -> None:
 
 def check_translation(session: Session, translation: Any) -> None:
     """One translation per language of a product or category."""
-    parent = (
-        translation.product
-        if isinstance(translation, ProductTranslation)
-        else (translation.category)
-    )
-    if parent is None:
+    parent = getattr(translation, "product", None) or getattr(translation, "category", None)
+    if parent is None or not changed(translation, "locale"):
         return
     for other in parent.translations:
         if (
@@ -143,12 +139,15 @@ def _catalog(session: Session, flush_context: Any, instances: Any) -> None:
         for obj in [*session.new, *session.dirty]:
             if isinstance(obj, Category):
                 check_slug(obj)
-                check_tree(session, obj)
+                if changed(obj, "parent", "parent_id"):  # only a new parent makes a loop
+                    check_tree(session, obj)
             elif isinstance(obj, Product):
                 check_slug(obj)
                 check_product(obj)
             elif isinstance(obj, ProductTranslation | CategoryTranslation):
                 check_translation(session, obj)
+                if isinstance(obj, ProductTranslation):
+                    check_description(obj)
         for obj in session.deleted:
             if isinstance(obj, Category):
                 check_delete(session, obj)

@@ -15,6 +15,7 @@ from ..models import PostStatus
 from ..models.base import utcnow
 from ..models.news import new_group
 from . import RuleBroken
+from . import changed
 from .slugs import check_slug
 
 
@@ -33,6 +34,8 @@ def check_post(session: Session, post: Post) -> None:
     if post.status == PostStatus.PUBLISHED and post.published_at is None:
         post.published_at = utcnow()
     check_slug(post)
+    if not changed(post, "slug", "locale", "translation_group"):
+        return
     if _taken(session, post, slug=post.slug):
         raise RuleBroken(_("Already used by another record."), "slug")
     if _taken(session, post, translation_group=post.translation_group):

@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import inspect
 
 from . import RuleBroken
+from . import changed
 
 #: Lower-case words of letters and digits joined by single hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -21,8 +21,7 @@ def is_slug(value: str | None) -> bool:
 
 def check_slug(obj: Any) -> None:
     """A new record's slug, or a changed one (older rows keep theirs until edited)."""
-    state = inspect(obj)
-    if state.pending or state.transient or state.attrs.slug.history.has_changes():
+    if changed(obj, "slug"):
         if not is_slug(obj.slug):
             raise RuleBroken(
                 _("Use lower-case letters, digits and hyphens, e.g. blue-mug (not only digits)."),

@@ -7,12 +7,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
-from sqlalchemy import inspect
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import User
 from . import RuleBroken
+from . import changed
 
 
 def normalise_email(email: str) -> str:
@@ -46,6 +46,6 @@ def _unique_email(session: Session, flush_context: Any, instances: Any) -> None:
         for obj in [*session.new, *session.dirty]:
             if not isinstance(obj, User):
                 continue
-            if obj not in session.new and not inspect(obj).attrs.email.history.has_changes():
+            if not changed(obj, "email"):
                 continue
             check_email_free(obj.email, obj, session=session)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from flask import Response
-from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from marshmallow import Schema
@@ -109,17 +108,7 @@ def _check_version(resource: Resource, row: Any) -> None:
 
     The version read is checked here, and again by the version column in the UPDATE or
     DELETE itself (a writer who got there in between makes the commit fail: 412 too).
-    `If-Match: *` names no version, so it cannot stop a lost update: it is a 428 too.
     """
-    if request.if_match.star_tag:
-        raise ApiError(
-            428,
-            _(
-                "If-Match: * does not say which version you read. Send the ETag you read, "
-                "so that no one else's change is overwritten."
-            ),
-            title=_("Precondition required"),
-        )
     prefix = f"{resource.tag}{row.id}.{row.version}."
     require_match(prefix, prefix=prefix)
 
