@@ -19,7 +19,10 @@ except ConfigError as e:
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Whether the server can listen there. SO_REUSEADDR, as Werkzeug's server sets it: a
+    port left in TIME_WAIT by the previous run (a restart) is free, a listening one is not."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -177,3 +177,37 @@ def test_links_in_mail_follow_the_port_run_py_serves_on(tmp_path):
         output = server.stdout.read()
         server.stdout.close()
     assert f"http://127.0.0.1:{port}/admin/reset/" in output
+
+
+def test_a_port_just_freed_by_a_restart_is_free(tmp_path):
+    """The previous run's connections leave the port in TIME_WAIT: a restart still serves."""
+    with socket.socket() as previous:
+        previous.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        previous.bind(("127.0.0.1", 0))
+        previous.listen()
+        port = previous.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = previous.accept()
+        accepted.close()  # the server's end closes first: it waits in TIME_WAIT
+        client.close()
+    server = subprocess.Popen(
+        [sys.executable, "run.py", "--port", str(port)],
+        cwd=ROOT,
+        env=_clean_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        for line in server.stdout:  # migrations log first; run.py then says where it runs
+            lines.append(line)
+            if "Atrium is running" in line or "already in use" in line:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+    output = "".join(lines)
+    assert "already in use" not in output
+    assert f"Atrium is running at http://127.0.0.1:{port}/" in output
