@@ -28,6 +28,7 @@ from pathlib import Path
 from flask import Flask
 from flask_flatpages import FlatPages
 from timing import best_per_call
+from timing import print_ratios
 from werkzeug.test import EnvironBuilder
 
 from atrium import create_app
@@ -195,9 +196,7 @@ def main() -> None:
             f"stock {stock_cold:.2f} s, ours {ours_cold:.2f} s (create_app included)",
         ),
     ]
-    print(f"{'measure':44} {'ratio':>8}  {'goal':8} detail")
-    for name, ratio, goal, detail in rows:
-        print(f"{name:44} {ratio:7.2f}×  {goal:8} {detail}")
+    print_ratios(rows)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import markdown as md
 from timing import best_per_call
+from timing import print_ratios
 
 from atrium import markdown
 
@@ -57,9 +58,7 @@ def main() -> None:
             f"{ms['stock']} vs {ms['8k']}",
         ),
     ]
-    print(f"{'measure':40} {'ratio':>8}  {'goal':8} detail")
-    for name, ratio, goal, detail in rows:
-        print(f"{name:40} {ratio:7.2f}×  {goal:8} {detail}")
+    print_ratios(rows)
 
 
 if __name__ == "__main__":

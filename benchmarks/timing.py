@@ -18,3 +18,11 @@ def best_per_call(calls: dict[str, Callable[[], object]], n: int, rounds: int) -
                 call()
             best[name] = min(best[name], (time.perf_counter() - start) / n)
     return best
+
+
+def print_ratios(rows: list[tuple[str, float, str, str]]) -> None:
+    """The table every benchmark prints: measure, ratio, goal, detail."""
+    width = max(len("measure"), *(len(row[0]) for row in rows))
+    print(f"{'measure':{width}} {'ratio':>8}  {'goal':8} detail")
+    for name, ratio, goal, detail in rows:
+        print(f"{name:{width}} {ratio:7.2f}×  {goal:8} {detail}")
